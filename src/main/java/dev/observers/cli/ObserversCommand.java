@@ -1,0 +1,10 @@
+package dev.observers.cli;
+
+import picocli.CommandLine.Command;
+
+/** The {@code observers} command and its subcommands. */
+@Command(name = "observers", mixinStandardHelpOptions = true, version = "observers 0.1.0",
+        description = "Turns committed changes in PostgreSQL's tb_entity_change_log into reliable side effects.",
+        subcommands = {RunCommand.class, MigrateCommand.class, ConfigCommand.class, DemoCommand.class})
+public class ObserversCommand {
+}

@@ -1,0 +1,51 @@
+package dev.observers.cli;
+
+import dev.observers.config.ConfigCheck;
+import dev.observers.config.ObserversConfig;
+import dev.observers.postgres.Postgres;
+import dev.observers.redis.Redis;
+import dev.observers.search.Search;
+import io.quarkus.runtime.Quarkus;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Runs the daemon until SIGTERM/SIGINT. With no OBSERVERS_DB_URL / OBSERVERS_REDIS_URL it starts"
+                + " an embedded PostgreSQL and Redis.",
+        footer = {"", "Examples:", "  observers run",
+                "  OBSERVERS_DB_URL=postgresql://app:secret@db:5432/app OBSERVERS_REDIS_URL=redis://cache:6379 \\",
+                "    OBSERVERS_CONFIG=observers.yaml observers run"})
+public class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = Logger.getLogger(RunCommand.class);
+
+    @Inject
+    ObserversConfig config;
+
+    @Inject
+    Postgres postgres;
+
+    @Inject
+    Redis redis;
+
+    @Inject
+    Search search;
+
+    @Override
+    public Integer call() {
+        ConfigCheck.require(config);
+        if (config.db().migrate()) {
+            postgres.migrate();
+        }
+        postgres.pool().query("SELECT 1").execute().await().indefinitely();
+        redis.client().getBucket("observers:started").isExists();
+        search.client();
+        LOG.infof("observers running: database %s, redis %s, metrics on port %d", postgres.url().redacted(),
+                redis.url().redacted(), config.httpPort());
+        Quarkus.waitForExit();
+        return ExitCodes.OK;
+    }
+}

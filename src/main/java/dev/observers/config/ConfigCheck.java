@@ -1,0 +1,73 @@
+package dev.observers.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Range and format checks over the whole configuration, done once before anything starts. Each
+ * problem names the variable a user sets, the value and what is accepted.
+ */
+public final class ConfigCheck {
+
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigCheck() {
+    }
+
+    /** Every problem in {@code config}; empty when it is usable. */
+    public static List<String> problems(ObserversConfig config) {
+        ConfigCheck check = new ConfigCheck();
+        check.url("observers.db.url", config.db().url(), PgUrl::parse, "postgresql://user:pass@host:5432/db");
+        check.url("observers.redis.url", config.redis().url(), RedisUrl::parse, "redis://host:6379");
+        check.url("observers.elasticsearch.url", config.elasticsearch().url(), HttpUrl::parse, "http://host:9200");
+        check.range("observers.db.pool-size", config.db().poolSize(), 1, 1_000);
+        check.range("observers.checkpoint.batch-size", config.checkpoint().batchSize(), 1, 1_000_000);
+        check.range("observers.checkpoint.interval-ms", config.checkpoint().intervalMs(), 1, 3_600_000);
+        check.range("observers.listener.batch-size", config.listener().batchSize(), 1, 100_000);
+        check.range("observers.listener.poll-interval-ms", config.listener().pollIntervalMs(), 10, 3_600_000);
+        check.range("observers.max-concurrent-actions", config.maxConcurrentActions(), 1, 100_000);
+        check.range("observers.action-timeout-ms", config.actionTimeoutMs(), 1, 86_400_000);
+        check.range("observers.dedup-window-secs", config.dedupWindowSecs(), 1, 30L * 86_400);
+        check.range("observers.http-port", config.httpPort(), 0, 65_535);
+        check.range("observers.shutdown-timeout-ms", config.shutdownTimeoutMs(), 0, 3_600_000);
+        check.range("observers.elasticsearch.bulk-size", config.elasticsearch().bulkSize(), 1, 100_000);
+        check.range("observers.elasticsearch.flush-interval-secs", config.elasticsearch().flushIntervalSecs(), 1, 3_600);
+        check.range("observers.embedded.pg-port", config.embedded().pgPort(), 1, 65_535);
+        check.range("observers.embedded.redis-port", config.embedded().redisPort(), 1, 65_535);
+        if (config.elasticsearch().indexPrefix().isBlank()
+                || !config.elasticsearch().indexPrefix().matches("[a-z0-9][a-z0-9_.-]*")) {
+            check.problems.add(EnvNames.describe("observers.elasticsearch.index-prefix") + " is '"
+                    + config.elasticsearch().indexPrefix()
+                    + "': must be lowercase letters, digits, '-', '_' or '.', starting with a letter or digit");
+        }
+        return List.copyOf(check.problems);
+    }
+
+    /** Throws with every problem listed when there is at least one. */
+    public static void require(ObserversConfig config) {
+        List<String> problems = problems(config);
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(problems);
+        }
+    }
+
+    private void range(String property, long value, long min, long max) {
+        if (value < min || value > max) {
+            problems.add(EnvNames.describe(property) + " is " + value + ": must be between " + min + " and " + max);
+        }
+    }
+
+    private void url(String property, Optional<String> value, Function<String, ?> parser, String example) {
+        if (value.isEmpty()) {
+            return;
+        }
+        try {
+            parser.apply(value.get());
+        } catch (IllegalArgumentException e) {
+            problems.add(EnvNames.describe(property) + " is not a valid URL: " + e.getMessage() + " (expected e.g. "
+                    + example + ")");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.observers.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.util.Optional;
+
+/**
+ * Every knob of the daemon. Each property has an environment name derived by Quarkus
+ * ({@code observers.checkpoint.batch-size} is {@code OBSERVERS_CHECKPOINT_BATCH_SIZE}); FraiseQL's
+ * variable names are accepted as fallbacks (see {@link FraiseqlAliases}). Ranges are checked by
+ * {@link ConfigCheck} before anything starts.
+ */
+@ConfigMapping(prefix = "observers")
+public interface ObserversConfig {
+
+    Db db();
+
+    Redis redis();
+
+    Elasticsearch elasticsearch();
+
+    /** Observer definitions file (YAML or JSON); none means no observers from a file. */
+    Optional<String> config();
+
+    Checkpoint checkpoint();
+
+    Listener listener();
+
+    /** Upper bound on actions running at once across all events. */
+    @WithDefault("100")
+    int maxConcurrentActions();
+
+    /** Default timeout of one action attempt, when the action sets no timeout_ms. */
+    @WithDefault("30000")
+    long actionTimeoutMs();
+
+    /** How long a completed action is remembered in Redis so a replay skips it. */
+    @WithDefault("300")
+    long dedupWindowSecs();
+
+    /** Port of the HTTP endpoint serving /q/metrics and /q/health. */
+    @WithDefault("9464")
+    int httpPort();
+
+    /** How long a graceful stop waits for in-flight work before it flushes the checkpoint and exits. */
+    @WithDefault("30000")
+    long shutdownTimeoutMs();
+
+    Embedded embedded();
+
+    interface Db {
+        /** PostgreSQL URL ({@code postgresql://user:pass@host:port/db}); none starts the embedded server. */
+        Optional<String> url();
+
+        /** Apply the schema migrations at start. */
+        @WithDefault("true")
+        boolean migrate();
+
+        /** Connections in the daemon's pool. */
+        @WithDefault("8")
+        int poolSize();
+    }
+
+    interface Redis {
+        /** Redis URL ({@code redis://[:pass@]host:port[/db]}); none starts the embedded server. */
+        Optional<String> url();
+    }
+
+    interface Elasticsearch {
+        /** Elasticsearch URL ({@code http://host:9200}); none disables search indexing. */
+        Optional<String> url();
+
+        /** Prefix of every index and template the daemon creates. */
+        @WithDefault("observers")
+        String indexPrefix();
+
+        /** Events per bulk request. */
+        @WithDefault("500")
+        int bulkSize();
+
+        /** Longest wait before a partial bulk request is sent. */
+        @WithDefault("5")
+        int flushIntervalSecs();
+    }
+
+    interface Checkpoint {
+        /** Write the checkpoint after this many completed events... */
+        @WithDefault("100")
+        int batchSize();
+
+        /** ...or after this many milliseconds, whichever comes first. */
+        @WithDefault("1000")
+        long intervalMs();
+    }
+
+    interface Listener {
+        /** Change-log rows read per query. */
+        @WithDefault("1000")
+        int batchSize();
+
+        /** Polling period when no NOTIFY arrives; a lost notification costs at most this much latency. */
+        @WithDefault("1000")
+        long pollIntervalMs();
+    }
+
+    interface Embedded {
+        /** Where the embedded PostgreSQL keeps its data, reused across runs. */
+        @WithDefault("${user.home}/.observers")
+        String dataDir();
+
+        /** Port of the embedded PostgreSQL. */
+        @WithName("pg-port")
+        @WithDefault("54329")
+        int pgPort();
+
+        /** Port of the embedded Redis. */
+        @WithDefault("63799")
+        int redisPort();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.observers.config;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A PostgreSQL location parsed from the usual URL forms: {@code postgresql://user:pass@host:port/db},
+ * {@code postgres://…} and {@code jdbc:postgresql://…}. Query parameters ({@code sslmode}, …) are kept.
+ */
+public record PgUrl(String host, int port, String database, String user, Optional<String> password,
+                    Map<String, String> params) {
+
+    public static final int DEFAULT_PORT = 5432;
+
+    public PgUrl {
+        params = Map.copyOf(params);
+    }
+
+    /** Parses {@code text}; the exception's message says what is wrong and never contains the password. */
+    public static PgUrl parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("empty URL");
+        }
+        String s = text.strip();
+        if (s.startsWith("jdbc:")) {
+            s = s.substring("jdbc:".length());
+        }
+        URI uri;
+        try {
+            uri = new URI(s);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("not a URL (" + redactMessage(e.getMessage(), text) + ")");
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equals("postgresql") || scheme.equals("postgres"))) {
+            throw new IllegalArgumentException("scheme must be postgresql:// or postgres://, got "
+                    + (scheme == null ? "none" : scheme + "://"));
+        }
+        if (uri.getHost() == null || uri.getHost().isBlank()) {
+            throw new IllegalArgumentException("no host");
+        }
+        String user = "postgres";
+        Optional<String> password = Optional.empty();
+        String info = uri.getRawUserInfo();
+        if (info != null && !info.isEmpty()) {
+            int colon = info.indexOf(':');
+            user = decode(colon < 0 ? info : info.substring(0, colon));
+            if (colon >= 0) {
+                password = Optional.of(decode(info.substring(colon + 1)));
+            }
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        String database = path.startsWith("/") ? decode(path.substring(1)) : decode(path);
+        if (database.isEmpty()) {
+            database = user;
+        }
+        if (database.contains("/")) {
+            throw new IllegalArgumentException("database name must not contain '/': " + database);
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        if (uri.getRawQuery() != null) {
+            for (String pair : uri.getRawQuery().split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                params.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            }
+        }
+        int port = uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort();
+        return new PgUrl(uri.getHost(), port, database, user, password, params);
+    }
+
+    public PgUrl withDatabase(String otherDatabase) {
+        return new PgUrl(host, port, otherDatabase, user, password, params);
+    }
+
+    /** The URL with the password replaced by {@code ***}: safe for logs and errors. */
+    public String redacted() {
+        return "postgresql://" + user + (password.isPresent() ? ":***" : "") + "@" + host + ":" + port + "/" + database
+                + query();
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database + query();
+    }
+
+    @Override
+    public String toString() {
+        return redacted();
+    }
+
+    private String query() {
+        if (params.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("?");
+        params.forEach((k, v) -> sb.append(sb.length() > 1 ? "&" : "").append(k).append('=').append(v));
+        return sb.toString();
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static String redactMessage(String message, String original) {
+        if (message == null) {
+            return "unparsable";
+        }
+        return message.replace(original, "<url>");
+    }
+}

@@ -1,0 +1,80 @@
+package dev.observers.config;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** A Redis location: {@code redis://[user:pass@]host:port[/db]}, or {@code rediss://} for TLS. */
+public record RedisUrl(boolean tls, String host, int port, int database, Optional<String> user,
+                       Optional<String> password) {
+
+    public static final int DEFAULT_PORT = 6379;
+
+    /** Parses {@code text}; the exception's message says what is wrong and never contains the password. */
+    public static RedisUrl parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("empty URL");
+        }
+        URI uri;
+        try {
+            uri = new URI(text.strip());
+        } catch (Exception e) {
+            throw new IllegalArgumentException("not a URL");
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equals("redis") || scheme.equals("rediss"))) {
+            throw new IllegalArgumentException("scheme must be redis:// or rediss://, got "
+                    + (scheme == null ? "none" : scheme + "://"));
+        }
+        if (uri.getHost() == null || uri.getHost().isBlank()) {
+            throw new IllegalArgumentException("no host");
+        }
+        Optional<String> user = Optional.empty();
+        Optional<String> password = Optional.empty();
+        String info = uri.getRawUserInfo();
+        if (info != null && !info.isEmpty()) {
+            int colon = info.indexOf(':');
+            if (colon < 0) {
+                password = Optional.of(decode(info));
+            } else {
+                String u = decode(info.substring(0, colon));
+                user = u.isEmpty() ? Optional.empty() : Optional.of(u);
+                password = Optional.of(decode(info.substring(colon + 1)));
+            }
+        }
+        int database = 0;
+        String path = uri.getPath();
+        if (path != null && path.length() > 1) {
+            try {
+                database = Integer.parseInt(path.substring(1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("database must be a number, got '" + path.substring(1) + "'");
+            }
+            if (database < 0) {
+                throw new IllegalArgumentException("database must not be negative");
+            }
+        }
+        return new RedisUrl(scheme.equals("rediss"), uri.getHost(), uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort(),
+                database, user, password);
+    }
+
+    /** {@code redis://host:port}, the form Redisson's address takes (credentials are passed apart). */
+    public String address() {
+        return (tls ? "rediss://" : "redis://") + host + ":" + port;
+    }
+
+    public String redacted() {
+        String auth = password.isPresent() ? user.orElse("") + ":***@" : "";
+        return (tls ? "rediss://" : "redis://") + auth + host + ":" + port + "/" + database;
+    }
+
+    @Override
+    public String toString() {
+        return redacted();
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+}

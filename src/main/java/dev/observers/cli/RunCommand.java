@@ -9,6 +9,7 @@ import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import picocli.CommandLine.Command;
+import sun.misc.Signal;
 
 import java.util.concurrent.Callable;
 
@@ -34,6 +35,11 @@ public class RunCommand implements Callable<Integer> {
     @Inject
     Search search;
 
+    /** A requested stop is a clean stop: exit 0, not 128 + signal, so supervisors see a graceful shutdown. */
+    private static void exitZeroOn(String signal) {
+        Signal.handle(new Signal(signal), s -> Quarkus.asyncExit(ExitCodes.OK));
+    }
+
     @Override
     public Integer call() {
         ConfigCheck.require(config);
@@ -45,6 +51,8 @@ public class RunCommand implements Callable<Integer> {
         search.client();
         LOG.infof("observers running: database %s, redis %s, metrics on port %d", postgres.url().redacted(),
                 redis.url().redacted(), config.httpPort());
+        exitZeroOn("TERM");
+        exitZeroOn("INT");
         Quarkus.waitForExit();
         return ExitCodes.OK;
     }

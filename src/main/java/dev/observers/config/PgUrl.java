@@ -85,6 +85,12 @@ public record PgUrl(String host, int port, String database, String user, Optiona
                 + query();
     }
 
+    /** The full URL, password included (percent-encoded): for handing to another process, never for logs. */
+    public String toUrl() {
+        return "postgresql://" + encode(user) + password.map(p -> ":" + encode(p)).orElse("") + "@" + host + ":" + port
+                + "/" + encode(database) + query();
+    }
+
     public String jdbcUrl() {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database + query();
     }
@@ -105,6 +111,10 @@ public record PgUrl(String host, int port, String database, String user, Optiona
 
     private static String decode(String s) {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static String redactMessage(String message, String original) {

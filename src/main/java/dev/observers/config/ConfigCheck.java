@@ -27,6 +27,7 @@ public final class ConfigCheck {
         check.range("observers.checkpoint.interval-ms", config.checkpoint().intervalMs(), 1, 3_600_000);
         check.range("observers.listener.batch-size", config.listener().batchSize(), 1, 100_000);
         check.range("observers.listener.poll-interval-ms", config.listener().pollIntervalMs(), 10, 3_600_000);
+        check.range("observers.listener.max-in-flight", config.listener().maxInFlight(), 1, 1_000_000);
         check.range("observers.max-concurrent-actions", config.maxConcurrentActions(), 1, 100_000);
         check.range("observers.action-timeout-ms", config.actionTimeoutMs(), 1, 86_400_000);
         check.range("observers.dedup-window-secs", config.dedupWindowSecs(), 1, 30L * 86_400);

@@ -103,6 +103,10 @@ public interface ObserversConfig {
         /** Polling period when no NOTIFY arrives; a lost notification costs at most this much latency. */
         @WithDefault("1000")
         long pollIntervalMs();
+
+        /** Events read but not yet complete, at most; reading pauses above it, so memory never grows with a backlog. */
+        @WithDefault("10000")
+        int maxInFlight();
     }
 
     interface Embedded {

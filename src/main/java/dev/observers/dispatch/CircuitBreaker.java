@@ -1,0 +1,99 @@
+package dev.observers.dispatch;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Stops calling a target that keeps failing. After {@code threshold} consecutive transient failures
+ * it opens for {@code openFor}; then one probe at a time is let through (half-open): a success closes
+ * it, a failure opens it again for twice as long (capped). Callers wait while it is open; their
+ * events are neither dropped nor dead-lettered for the breaker alone. Pure: time is passed in.
+ */
+public final class CircuitBreaker {
+
+    public enum State { CLOSED, OPEN, HALF_OPEN }
+
+    /** The answer to "may I call now?": yes, or not before {@code retryAt}. */
+    public sealed interface Permit {
+        record Granted() implements Permit {
+        }
+
+        record WaitUntil(Instant retryAt) implements Permit {
+        }
+    }
+
+    private static final Permit GRANTED = new Permit.Granted();
+
+    private final int threshold;
+    private final Duration baseOpen;
+    private final Duration maxOpen;
+    private State state = State.CLOSED;
+    private int consecutiveFailures;
+    private Duration openFor;
+    private Instant openUntil = Instant.MIN;
+    private boolean probeInFlight;
+
+    public CircuitBreaker(int threshold, Duration openFor, Duration maxOpen) {
+        if (threshold < 1) {
+            throw new IllegalArgumentException("threshold must be at least 1");
+        }
+        this.threshold = threshold;
+        this.baseOpen = openFor;
+        this.maxOpen = maxOpen;
+        this.openFor = openFor;
+    }
+
+    public synchronized Permit tryAcquire(Instant now) {
+        switch (state) {
+            case CLOSED -> {
+                return GRANTED;
+            }
+            case OPEN -> {
+                if (now.isBefore(openUntil)) {
+                    return new Permit.WaitUntil(openUntil);
+                }
+                state = State.HALF_OPEN;
+                probeInFlight = true;
+                return GRANTED;
+            }
+            default -> {
+                if (probeInFlight) {
+                    return new Permit.WaitUntil(now.plusMillis(Math.max(10, Math.min(1_000, baseOpen.toMillis() / 10))));
+                }
+                probeInFlight = true;
+                return GRANTED;
+            }
+        }
+    }
+
+    /** The call succeeded, or failed in a way that says nothing about the target's health. */
+    public synchronized void onSuccess() {
+        state = State.CLOSED;
+        consecutiveFailures = 0;
+        probeInFlight = false;
+        openFor = baseOpen;
+    }
+
+    /** The call failed transiently (timeout, refused, 5xx). */
+    public synchronized void onFailure(Instant now) {
+        probeInFlight = false;
+        if (state == State.HALF_OPEN) {
+            openFor = openFor.multipliedBy(2).compareTo(maxOpen) > 0 ? maxOpen : openFor.multipliedBy(2);
+            open(now);
+            return;
+        }
+        consecutiveFailures++;
+        if (consecutiveFailures >= threshold) {
+            open(now);
+        }
+    }
+
+    public synchronized State state() {
+        return state;
+    }
+
+    private void open(Instant now) {
+        state = State.OPEN;
+        openUntil = now.plus(openFor);
+    }
+}

@@ -1,0 +1,161 @@
+package dev.observers.dispatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.observers.changelog.ChangeEvent;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/**
+ * Carries each event through its observers: events of one entity one at a time in log order (lanes),
+ * different entities in parallel, the actions of one event in parallel. An event is complete — and
+ * {@code onComplete} runs — once every action has succeeded or been handed to its failure policy.
+ * A poison event therefore costs its own entity some retries, never the others their progress.
+ */
+public final class Dispatcher {
+
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+
+    private record Job(ChangeEvent event, List<ObserverRun> runs, Runnable onComplete) {
+    }
+
+    private final String listenerId;
+    private final ActionRunner runner;
+    private final DeadLetterStore deadLetters;
+    private final Function<ChangeEvent, JsonNode> eventJson;
+    private final DispatchMetrics metrics;
+    private final Lanes<Job> lanes = new Lanes<>(this::start);
+    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("event-", 0).factory());
+
+    public Dispatcher(String listenerId, ActionRunner runner, DeadLetterStore deadLetters,
+                      Function<ChangeEvent, JsonNode> eventJson, DispatchMetrics metrics) {
+        this.listenerId = listenerId;
+        this.runner = runner;
+        this.deadLetters = deadLetters;
+        this.eventJson = eventJson;
+        this.metrics = metrics;
+    }
+
+    /** Queues {@code event} behind earlier events of its entity; an event with no runs completes at once. */
+    public void submit(ChangeEvent event, List<ObserverRun> runs, Runnable onComplete) {
+        if (runs.isEmpty()) {
+            onComplete.run();
+            return;
+        }
+        lanes.submit(event.entityKey(), new Job(event, runs, onComplete));
+    }
+
+    /** Records a row that is not an event, then completes it. */
+    public void refuseRow(DeadLetter letter, Runnable onComplete) {
+        threads.submit(() -> {
+            try {
+                LOG.errorf("listener %s: change-log row %d is not an event (%s); dead-lettered", listenerId,
+                        letter.changeLogPk(), letter.error());
+                store(letter);
+                onComplete.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    public int activeLanes() {
+        return lanes.activeLanes();
+    }
+
+    /** Stops running work; unfinished events stay before the checkpoint and are replayed on restart. */
+    public void shutdownNow() {
+        threads.shutdownNow();
+        runner.close();
+    }
+
+    private void start(Job job) {
+        threads.submit(() -> {
+            try {
+                process(job);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            lanes.done(job.event().entityKey());
+            job.onComplete().run();
+        });
+    }
+
+    private void process(Job job) throws InterruptedException {
+        ChangeEvent event = job.event();
+        record Running(ObserverRun run, PlannedAction action, Future<ActionRunner.Result> result) {
+        }
+        List<Running> running = new ArrayList<>();
+        for (ObserverRun run : job.runs()) {
+            if (run.refusal().isPresent()) {
+                fail(event, run, null, run.refusal().get(), "condition_error", 0);
+                continue;
+            }
+            for (PlannedAction action : run.actions()) {
+                String key = event.id() + ":" + run.observer() + ":" + action.index();
+                running.add(new Running(run, action,
+                        threads.submit(() -> runner.run(event, run.observer(), action, run.retry(), key))));
+            }
+        }
+        for (Running r : running) {
+            ActionRunner.Result result;
+            try {
+                result = r.result().get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("action runner failed", e.getCause());
+            } catch (InterruptedException e) {
+                running.forEach(x -> x.result().cancel(true));
+                throw e;
+            }
+            if (result instanceof ActionRunner.Failed(var failure, int attempts)) {
+                fail(event, r.run(), r.action(), failure.getMessage(), "action_failed", attempts);
+            }
+        }
+    }
+
+    private void fail(ChangeEvent event, ObserverRun run, PlannedAction action, String error, String kind, int attempts)
+            throws InterruptedException {
+        String what = action == null ? "observer " + run.observer()
+                : "observer " + run.observer() + " action " + action.index() + " (" + action.action().type() + ")";
+        switch (run.onFailure()) {
+            case DLQ -> {
+                LOG.warnf("listener %s: %s failed for event %s (row %d) after %d attempt(s): %s; dead-lettered",
+                        listenerId, what, event.id(), event.pk(), attempts, error);
+                store(new DeadLetter(listenerId, event.pk(), event.id(), event.entityType(), event.entityId(),
+                        run.observer(), action == null ? null : action.index(),
+                        action == null ? null : action.action().type(), eventJson.apply(event), error, kind, attempts));
+            }
+            case ALERT -> {
+                metrics.alert();
+                LOG.errorf("ALERT listener %s: %s failed for event %s (row %d) after %d attempt(s): %s",
+                        listenerId, what, event.id(), event.pk(), attempts, error);
+            }
+            case LOG -> LOG.errorf("listener %s: %s failed for event %s (row %d) after %d attempt(s): %s",
+                    listenerId, what, event.id(), event.pk(), attempts, error);
+        }
+    }
+
+    /** Writes a dead letter, retrying while the database is unreachable: a dead letter is never dropped. */
+    private void store(DeadLetter letter) throws InterruptedException {
+        long delay = 100;
+        while (true) {
+            try {
+                deadLetters.add(letter);
+                metrics.deadLettered();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("listener %s: cannot write dead letter for row %d (%s); retrying in %d ms", listenerId,
+                        letter.changeLogPk(), e.getMessage(), delay);
+                Thread.sleep(delay);
+                delay = Math.min(delay * 2, 10_000);
+            }
+        }
+    }
+}

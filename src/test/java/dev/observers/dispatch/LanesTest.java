@@ -1,0 +1,31 @@
+package dev.observers.dispatch;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LanesTest {
+
+    @Test
+    void sameKeyRunsOneAtATimeInOrderOtherKeysRunAtOnce() {
+        List<String> started = new ArrayList<>();
+        Lanes<String> lanes = new Lanes<>(started::add);
+        lanes.submit("post/1", "a1");
+        lanes.submit("post/1", "a2");
+        lanes.submit("post/2", "b1");
+        lanes.submit("post/1", "a3");
+        assertThat(started).containsExactly("a1", "b1");
+        assertThat(lanes.activeLanes()).isEqualTo(2);
+
+        lanes.done("post/1");
+        assertThat(started).containsExactly("a1", "b1", "a2");
+        lanes.done("post/2");
+        lanes.done("post/1");
+        assertThat(started).containsExactly("a1", "b1", "a2", "a3");
+        lanes.done("post/1");
+        assertThat(lanes.activeLanes()).isZero();
+    }
+}

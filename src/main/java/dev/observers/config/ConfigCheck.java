@@ -30,6 +30,7 @@ public final class ConfigCheck {
         check.range("observers.listener.max-in-flight", config.listener().maxInFlight(), 1, 1_000_000);
         check.range("observers.max-concurrent-actions", config.maxConcurrentActions(), 1, 100_000);
         check.range("observers.action-timeout-ms", config.actionTimeoutMs(), 1, 86_400_000);
+        check.range("observers.http-connect-timeout-ms", config.httpConnectTimeoutMs(), 1, 600_000);
         check.range("observers.dedup-window-secs", config.dedupWindowSecs(), 1, 30L * 86_400);
         check.range("observers.http-port", config.httpPort(), 0, 65_535);
         check.range("observers.shutdown-timeout-ms", config.shutdownTimeoutMs(), 0, 3_600_000);

@@ -36,6 +36,10 @@ public interface ObserversConfig {
     @WithDefault("30000")
     long actionTimeoutMs();
 
+    /** How long webhook and Slack actions wait for a TCP/TLS connection before the attempt fails as transient. */
+    @WithDefault("5000")
+    long httpConnectTimeoutMs();
+
     /** How long a completed action is remembered in Redis so a replay skips it. */
     @WithDefault("300")
     long dedupWindowSecs();

@@ -49,6 +49,11 @@ final class Fields {
         return fields;
     }
 
+    /** Opens a map whose keys are not checked: a table row, whose columns are the table's business. */
+    static Fields columns(MapNode row, String source, Diagnostics diagnostics) {
+        return new Fields(row, "", source, diagnostics);
+    }
+
     /** The path of a field of this map. */
     String pathOf(String key) {
         return path.isEmpty() ? key : path + "." + key;

@@ -29,13 +29,13 @@ final class Evaluator {
             case Comparison c -> compare(c, event.data());
             case HasField h -> Outcome.of(event.data().has(h.field()));
             case FieldChanged f -> change(f.field(), event).map(change -> Outcome.TRUE)
-                    .orElseGet(() -> changeError(f, event));
+                    .orElseGet(() -> withoutChange(f, event));
             case FieldChangedTo f -> change(f.field(), event)
                     .map(change -> Outcome.of(jsonEquals(change.after(), f.value().value())))
-                    .orElseGet(() -> changeError(f, event));
+                    .orElseGet(() -> withoutChange(f, event));
             case FieldChangedFrom f -> change(f.field(), event)
                     .map(change -> Outcome.of(jsonEquals(change.before(), f.value().value())))
-                    .orElseGet(() -> changeError(f, event));
+                    .orElseGet(() -> withoutChange(f, event));
             case Not n -> switch (evaluate(n.operand(), event)) {
                 case Outcome.True t -> Outcome.FALSE;
                 case Outcome.False f -> Outcome.TRUE;
@@ -108,7 +108,8 @@ final class Evaluator {
         return jsonEquals(before, after) ? Optional.empty() : Optional.of(new FieldChange(before, after));
     }
 
-    private static Outcome changeError(Condition condition, ChangeEvent event) {
+    /** The outcome when no change of the field was found: false, or an error when the UPDATE cannot tell. */
+    private static Outcome withoutChange(Condition condition, ChangeEvent event) {
         return hasChangeInformation(event) || !isUpdate(event)
                 ? Outcome.FALSE
                 : new Outcome.Error(condition.text() + " needs the row's before image, but this UPDATE has none"

@@ -5,6 +5,7 @@ import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
 import dev.observers.config.InvalidConfigException;
+import dev.observers.observer.ObserverConfigException;
 import org.jboss.logging.Logger;
 import picocli.CommandLine;
 
@@ -31,8 +32,8 @@ public class Main implements QuarkusApplication {
 
     /** One readable line per failure instead of a stack trace; the cause chain when it adds something. */
     private static int report(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        if (e instanceof InvalidConfigException invalid) {
-            cmd.getErr().println("observers: " + invalid.getMessage());
+        if (e instanceof InvalidConfigException || e instanceof ObserverConfigException) {
+            cmd.getErr().println("observers: " + e.getMessage());
             return ExitCodes.CONFIG;
         }
         StringBuilder message = new StringBuilder("observers " + cmd.getCommandName() + ": " + e.getMessage());

@@ -2,6 +2,7 @@ package dev.observers.cli;
 
 import dev.observers.config.ConfigCheck;
 import dev.observers.config.ObserversConfig;
+import dev.observers.daemon.Daemon;
 import dev.observers.postgres.Postgres;
 import dev.observers.redis.Redis;
 import dev.observers.search.Search;
@@ -35,13 +36,16 @@ public class RunCommand implements Callable<Integer> {
     @Inject
     Search search;
 
+    @Inject
+    Daemon daemon;
+
     /** A requested stop is a clean stop: exit 0, not 128 + signal, so supervisors see a graceful shutdown. */
     private static void exitZeroOn(String signal) {
         Signal.handle(new Signal(signal), s -> Quarkus.asyncExit(ExitCodes.OK));
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         ConfigCheck.require(config);
         if (config.db().migrate()) {
             postgres.migrate();
@@ -49,11 +53,18 @@ public class RunCommand implements Callable<Integer> {
         postgres.pool().query("SELECT 1").execute().await().indefinitely();
         redis.url();
         search.client();
+        daemon.start();
         LOG.infof("observers running: database %s, redis %s, metrics on port %d", postgres.url().redacted(),
                 redis.url().redacted(), config.httpPort());
         exitZeroOn("TERM");
         exitZeroOn("INT");
         Quarkus.waitForExit();
+        LOG.info("stopping: no new reads, finishing in-flight events");
+        int unfinished = daemon.stop();
+        if (unfinished > 0) {
+            LOG.warnf("%d event(s) were still running at the shutdown deadline; they are replayed at the next start",
+                    unfinished);
+        }
         return ExitCodes.OK;
     }
 }

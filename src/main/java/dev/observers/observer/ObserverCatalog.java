@@ -1,0 +1,140 @@
+package dev.observers.observer;
+
+import dev.observers.action.ActionFactory;
+import dev.observers.config.ObserversConfig;
+import dev.observers.dispatch.EventPlanner;
+import dev.observers.postgres.Postgres;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The observers in force: those of the {@code OBSERVERS_CONFIG} file and FraiseQL's {@code tb_observer}
+ * table. At start a broken definition stops the daemon; later, an edited file is reloaded when its
+ * content changes, and a broken edit is refused with its errors while the old observers stay active.
+ */
+@Singleton
+public class ObserverCatalog {
+
+    private static final Logger LOG = Logger.getLogger(ObserverCatalog.class);
+    private static final Duration WATCH_PERIOD = Duration.ofSeconds(1);
+
+    private final ObserversConfig config;
+    private final Postgres postgres;
+    private final ActionFactory actions;
+    private final AtomicReference<ObserverPlanner> current = new AtomicReference<>();
+    private volatile boolean watching;
+    private Thread watcher;
+    private byte[] loadedDigest;
+
+    @Inject
+    public ObserverCatalog(ObserversConfig config, Postgres postgres, ActionFactory actions) {
+        this.config = config;
+        this.postgres = postgres;
+        this.actions = actions;
+    }
+
+    /**
+     * Loads the observers; throws ({@link ObserverConfigException} or IllegalArgumentException) when
+     * any definition is broken, so the daemon refuses to start.
+     */
+    public synchronized void start() {
+        Path file = config.config().map(Path::of).orElse(null);
+        byte[] digest = file == null ? null : digest(file);
+        ObserverPlanner planner = build(file);
+        current.set(planner);
+        loadedDigest = digest;
+        if (planner.size() == 0) {
+            LOG.warn("no observers defined (set OBSERVERS_CONFIG to a definitions file, or add rows to tb_observer);"
+                    + " events are read and checkpointed without actions");
+        } else {
+            LOG.infof("%d observer(s) loaded%s", planner.size(), file == null ? "" : " from " + file);
+        }
+        if (file != null) {
+            watching = true;
+            watcher = Thread.ofVirtual().name("observers-file-watch").start(() -> watch(file));
+        }
+    }
+
+    /** The planner in force now. */
+    public EventPlanner planner() {
+        return current.get();
+    }
+
+    public synchronized void stop() {
+        watching = false;
+        if (watcher != null) {
+            watcher.interrupt();
+        }
+    }
+
+    /** Reloads when the file's content changed; returns whether new observers took effect. */
+    synchronized boolean reloadIfChanged(Path file) {
+        byte[] digest = digest(file);
+        if (digest == null || Arrays.equals(digest, loadedDigest)) {
+            return false;
+        }
+        loadedDigest = digest;
+        try {
+            ObserverPlanner planner = build(file);
+            current.set(planner);
+            LOG.infof("reloaded %s: %d observer(s) in force", file, planner.size());
+            return true;
+        } catch (ObserverConfigException | IllegalArgumentException e) {
+            LOG.errorf("refused the edit of %s; the previous observers stay active:%n%s", file, e.getMessage());
+            return false;
+        }
+    }
+
+    private ObserverPlanner build(Path file) {
+        List<ObserverDefinition> definitions = new ArrayList<>();
+        if (file != null) {
+            definitions.addAll(ObserverFileLoader.load(file));
+        }
+        definitions.addAll(new TbObserverLoader(postgres.pool(), LOG::warn).load());
+        Set<String> names = new HashSet<>();
+        for (ObserverDefinition d : definitions) {
+            if (!names.add(d.name())) {
+                throw new IllegalArgumentException(d.origin() + ": observer name '" + d.name()
+                        + "' is defined twice (names must be unique across the file and tb_observer)");
+            }
+        }
+        return new ObserverPlanner(definitions, actions, Duration.ofMillis(config.actionTimeoutMs()));
+    }
+
+    private void watch(Path file) {
+        while (watching) {
+            try {
+                Thread.sleep(WATCH_PERIOD.toMillis());
+                reloadIfChanged(file);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.errorf("watching %s: %s", file, e.getMessage());
+            }
+        }
+    }
+
+    private static byte[] digest(Path file) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+        } catch (IOException e) {
+            return null;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

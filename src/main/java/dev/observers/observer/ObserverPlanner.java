@@ -1,0 +1,72 @@
+package dev.observers.observer;
+
+import dev.observers.action.ActionConfig;
+import dev.observers.action.ActionFactory;
+import dev.observers.changelog.ChangeEvent;
+import dev.observers.dispatch.EventPlanner;
+import dev.observers.dispatch.ObserverRun;
+import dev.observers.dispatch.PlannedAction;
+import dev.observers.observer.condition.Outcome;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One set of observers, compiled: each action built once, matching by index lookup. Immutable, so a
+ * reload builds a new planner and swaps it in while events already planned keep the old one's runs.
+ */
+public final class ObserverPlanner implements EventPlanner {
+
+    private final ObserverIndex index;
+    private final Map<String, List<PlannedAction>> actionsByObserver = new HashMap<>();
+
+    /**
+     * @throws IllegalArgumentException naming the observer and action that cannot be built here
+     */
+    public ObserverPlanner(List<ObserverDefinition> definitions, ActionFactory factory, Duration defaultTimeout) {
+        this.index = new ObserverIndex(definitions);
+        for (ObserverDefinition d : definitions) {
+            List<PlannedAction> planned = new ArrayList<>();
+            for (int i = 0; i < d.actions().size(); i++) {
+                ActionConfig config = d.actions().get(i);
+                try {
+                    planned.add(new PlannedAction(i, factory.create(config),
+                            config.timeoutMs().isPresent() ? Duration.ofMillis(config.timeoutMs().getAsLong())
+                                    : defaultTimeout));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(d.origin() + ": observer " + d.name() + ", action " + i + " ("
+                            + config.type() + "): " + e.getMessage(), e);
+                }
+            }
+            actionsByObserver.put(d.name(), List.copyOf(planned));
+        }
+    }
+
+    @Override
+    public List<ObserverRun> plan(ChangeEvent event) {
+        List<ObserverDefinition> matched = index.match(event);
+        if (matched.isEmpty()) {
+            return List.of();
+        }
+        List<ObserverRun> runs = new ArrayList<>(matched.size());
+        for (ObserverDefinition d : matched) {
+            switch (d.evaluate(event)) {
+                case Outcome.True t -> runs.add(ObserverRun.of(d.name(), actionsByObserver.get(d.name()), d.retry(),
+                        d.onFailure()));
+                case Outcome.False f -> {
+                }
+                case Outcome.Error(String reason) -> runs.add(ObserverRun.refused(d.name(),
+                        "condition '" + d.conditionSource().orElse("") + "' cannot be evaluated: " + reason,
+                        d.onFailure()));
+            }
+        }
+        return runs;
+    }
+
+    public int size() {
+        return actionsByObserver.size();
+    }
+}

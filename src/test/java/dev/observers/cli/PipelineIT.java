@@ -151,4 +151,104 @@ class PipelineIT {
             assertThat(repeats).isLessThanOrEqualTo(2L * batch + maxConcurrent);
         }
     }
+
+    @Test
+    void aPoisonEventIsDeadLetteredWhileOtherEntitiesFlowAndMetricsCountIt() throws Exception {
+        PgUrl db = TestServers.newDatabase(PipelineIT.class);
+        try (HttpReceiver receiver = new HttpReceiver()) {
+            receiver.respondWith(body -> body.contains("poison") ? 500 : 200);
+            try (DaemonProcess daemon = DaemonProcess.start(env(db, observers(receiver, "Post"), Map.of()), "run")) {
+                daemon.awaitOutput("observers running", Duration.ofSeconds(60));
+                String poison;
+                try (Connection c = PostgresServer.connect(db); Statement s = c.createStatement()) {
+                    ResultSet rs = s.executeQuery("INSERT INTO core.tb_entity_change_log (object_type, object_id,"
+                            + " modification_type, object_data) VALUES ('Post', gen_random_uuid(), 'INSERT',"
+                            + " '{\"title\": \"poison\"}') RETURNING id");
+                    rs.next();
+                    poison = rs.getString(1);
+                    s.execute("INSERT INTO core.tb_entity_change_log (object_type, modification_type) VALUES ('Post', 'MERGE')");
+                }
+                List<String> healthy = insert(db, "Post", 20);
+                await().atMost(Duration.ofSeconds(20)).until(() -> receiver.deliveriesByEventId().keySet().containsAll(healthy));
+                await().atMost(Duration.ofSeconds(20)).until(() -> count(db, "SELECT count(*) FROM core.observer_dead_letters") == 2);
+                try (Connection c = PostgresServer.connect(db); Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT event_id::text, observer_name, action_type, attempts, error_kind,"
+                             + " error FROM core.observer_dead_letters ORDER BY change_log_pk")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isEqualTo(poison);
+                    assertThat(rs.getString(2)).isEqualTo("notify_receiver");
+                    assertThat(rs.getString(3)).isEqualTo("webhook");
+                    assertThat(rs.getInt(4)).isEqualTo(5);
+                    assertThat(rs.getString(5)).isEqualTo("action_failed");
+                    assertThat(rs.getString(6)).contains("500");
+                    rs.next();
+                    assertThat(rs.getString(5)).isEqualTo("unreadable_row");
+                    assertThat(rs.getString(6)).contains("MERGE");
+                }
+                String metrics = daemon.body("/q/metrics");
+                assertThat(metrics).contains("observer_events_processed_total", "observer_actions_executed_total",
+                        "observer_actions_failed_total{action_type=\"webhook\",error_type=\"http_5xx\"",
+                        "observer_action_duration_seconds_bucket");
+                assertThat(daemon.stop(Duration.ofSeconds(30))).isZero();
+            }
+        }
+    }
+
+    @Test
+    void anEditedDefinitionsFileIsReloadedAndABrokenEditIsRefused() throws Exception {
+        PgUrl db = TestServers.newDatabase(PipelineIT.class);
+        try (HttpReceiver receiver = new HttpReceiver()) {
+            Path file = observers(receiver, "Post");
+            try (DaemonProcess daemon = DaemonProcess.start(env(db, file, Map.of()), "run")) {
+                daemon.awaitOutput("observers running", Duration.ofSeconds(60));
+                Files.writeString(file, Files.readString(file).replace("entity: Post", "entity: Comment"));
+                daemon.awaitOutput("reloaded", Duration.ofSeconds(10));
+                List<String> comments = insert(db, "Comment", 3);
+                insert(db, "Post", 3);
+                await().atMost(Duration.ofSeconds(20)).until(() -> receiver.deliveriesByEventId().size() >= 3);
+
+                Files.writeString(file, Files.readString(file).replace("type: webhook", "type: webhok"));
+                daemon.awaitOutput("refused the edit", Duration.ofSeconds(10));
+                assertThat(daemon.output()).contains(file.toString() + ":");
+                List<String> more = insert(db, "Comment", 2);
+                await().atMost(Duration.ofSeconds(20)).until(() -> receiver.deliveriesByEventId().size() >= 5);
+                Thread.sleep(300);
+                assertThat(receiver.deliveriesByEventId().keySet())
+                        .containsExactlyInAnyOrderElementsOf(concat(comments, more));
+                assertThat(daemon.stop(Duration.ofSeconds(30))).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aMalformedDefinitionsFileStopsTheDaemonNamingFileLineAndField() throws Exception {
+        PgUrl db = TestServers.newDatabase(PipelineIT.class);
+        Path file = Files.createTempFile("broken-", ".yaml");
+        Files.writeString(file, """
+                observers:
+                  broken:
+                    entity: Post
+                    event_type: INSERT
+                    condition: "status == "
+                    actions:
+                      - type: webhook
+                """);
+        try (DaemonProcess daemon = DaemonProcess.start(env(db, file, Map.of()), "run")) {
+            assertThat(daemon.waitForExit(Duration.ofSeconds(60))).isEqualTo(2);
+            assertThat(daemon.output()).contains(file + ":5:", "condition", file + ":7:", "url");
+        }
+    }
+
+    private static long count(PgUrl db, String sql) throws Exception {
+        try (Connection c = PostgresServer.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
 }

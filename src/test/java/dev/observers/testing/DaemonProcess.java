@@ -88,6 +88,25 @@ public final class DaemonProcess implements AutoCloseable {
         }
     }
 
+    /** HTTP GET on the daemon's port; the body (empty when nothing answers). */
+    public String body(String path) throws InterruptedException {
+        try {
+            return HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(5))
+                            .build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Waits for the process to end by itself; its exit code. */
+    public int waitForExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("daemon still running after " + timeout + ":\n" + output());
+        }
+        return process.exitValue();
+    }
+
     /** SIGTERM, then the exit code (the process is killed if it does not exit within {@code timeout}). */
     public int stop(Duration timeout) throws InterruptedException {
         process.destroy();

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 
 /** A real HTTP server on loopback that records what webhooks deliver and answers with a chosen status. */
 public final class HttpReceiver implements AutoCloseable {
@@ -31,7 +31,7 @@ public final class HttpReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> byEventId = new ConcurrentHashMap<>();
-    private volatile IntSupplier status = () -> 200;
+    private volatile ToIntFunction<String> status = body -> 200;
 
     public HttpReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
@@ -40,7 +40,7 @@ public final class HttpReceiver implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Request r = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     Map.copyOf(exchange.getRequestHeaders()), body);
-            int code = status.getAsInt();
+            int code = status.applyAsInt(body);
             if (code < 300) {
                 requests.add(r);
                 String id = r.header("X-FraiseQL-Event-Id");
@@ -58,7 +58,8 @@ public final class HttpReceiver implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
-    public void respondWith(IntSupplier status) {
+    /** Chooses the status per request body. */
+    public void respondWith(ToIntFunction<String> status) {
         this.status = status;
     }
 

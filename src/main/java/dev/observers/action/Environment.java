@@ -10,9 +10,15 @@ public interface Environment {
     /** The variable's value, or null when it is unset. */
     String lookup(String name);
 
-    /** The daemon's process environment. */
+    /**
+     * The daemon's process environment; a JVM system property of the same name stands in for a variable
+     * that is unset (how the demo points its webhook at its own receiver).
+     */
     static Environment system() {
-        return System::getenv;
+        return name -> {
+            String value = System.getenv(name);
+            return value != null ? value : System.getProperty(name);
+        };
     }
 
     /**

@@ -11,9 +11,9 @@ import java.util.HexFormat;
  * shape): HMAC-SHA256 keyed with the secret over the bytes {@code "<t>.<body>"}, where body is exactly
  * what is sent, so receivers verify with the same code they use for FraiseQL.
  */
-final class WebhookSignature {
+public final class WebhookSignature {
 
-    static final String HEADER = "X-FraiseQL-Signature-256";
+    public static final String HEADER = "X-FraiseQL-Signature-256";
 
     private WebhookSignature() {
     }
@@ -30,5 +30,20 @@ final class WebhookSignature {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable in this JVM", e);
         }
+    }
+
+    /** Whether {@code header} is a valid signature of {@code body} under {@code secret}: what a receiver checks. */
+    public static boolean verify(byte[] secret, String header, byte[] body) {
+        if (header == null || !header.startsWith("t=") || !header.contains(",v1=")) {
+            return false;
+        }
+        long t;
+        try {
+            t = Long.parseLong(header.substring(2, header.indexOf(',')));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        return java.security.MessageDigest.isEqual(sign(secret, t, body).getBytes(StandardCharsets.US_ASCII),
+                header.getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -37,6 +37,7 @@ public final class ChangeLogListener {
     private final AtomicLong eventsProcessed = new AtomicLong();
     private volatile boolean stopping;
     private volatile boolean paused;
+    private volatile boolean lastReadShort;
     private volatile Watermark watermark;
     private volatile Position readPosition;
     private volatile Position savedPosition;
@@ -112,6 +113,11 @@ public final class ChangeLogListener {
         return eventsProcessed.get();
     }
 
+    /** Whether everything committed so far has been read and finished (as of the last read). */
+    public boolean caughtUp() {
+        return lastReadShort && inFlight() == 0;
+    }
+
     public boolean running() {
         return thread != null && thread.isAlive();
     }
@@ -158,7 +164,9 @@ public final class ChangeLogListener {
             paused = true;
             return 0;
         }
-        List<ChangeLogRow> rows = reader.readAfter(readPosition, Math.min(settings.batchSize(), room));
+        int limit = Math.min(settings.batchSize(), room);
+        List<ChangeLogRow> rows = reader.readAfter(readPosition, limit);
+        lastReadShort = rows.size() < limit;
         for (ChangeLogRow row : rows) {
             Position position = row.position();
             watermark.register(position);

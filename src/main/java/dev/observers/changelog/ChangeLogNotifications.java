@@ -29,7 +29,11 @@ public final class ChangeLogNotifications implements AutoCloseable {
     public ChangeLogNotifications(Vertx vertx, PgUrl url) {
         subscriber = PgSubscriber.subscriber(vertx, Postgres.connectOptions(url))
                 .reconnectPolicy(retries -> 1_000L);
-        subscriber.closeHandler(v -> LOG.warnf("lost the LISTEN connection; polling until it is back"));
+        subscriber.closeHandler(v -> {
+            if (!closed) {
+                LOG.warn("lost the LISTEN connection; polling until it is back");
+            }
+        });
         subscriber.channel(CHANNEL)
                 .subscribeHandler(v -> {
                     if (connectedOnce) {

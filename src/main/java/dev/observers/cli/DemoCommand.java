@@ -1,13 +1,11 @@
 package dev.observers.cli;
 
-import dev.observers.changelog.ChangeLogReader;
-import dev.observers.changelog.ChangeLogRow;
-import dev.observers.checkpoint.Position;
+import dev.observers.changelog.ChangeLogListener;
+import dev.observers.daemon.Daemon;
 import dev.observers.config.ConfigCheck;
 import dev.observers.config.ObserversConfig;
 import dev.observers.postgres.Postgres;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
@@ -15,17 +13,18 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Runs the daemon on a sample blog (users, posts, comments) and writes a stream of changes into it,"
@@ -46,6 +45,12 @@ public class DemoCommand implements Runnable {
     @Inject
     Postgres postgres;
 
+    @Inject
+    Daemon daemon;
+
+    private final Map<String, Long> written = new HashMap<>();
+    private final Map<UUID, String> postStatus = new HashMap<>();
+    private long published;
     private final List<UUID> users = new ArrayList<>();
     private final List<UUID> posts = new ArrayList<>();
     private final List<UUID> comments = new ArrayList<>();
@@ -62,55 +67,85 @@ public class DemoCommand implements Runnable {
         }
         System.err.println("demo: blog schema ready in " + postgres.url().redacted());
 
-        Position head = headPosition(pool);
-        ChangeLogReader reader = new ChangeLogReader(pool);
-        Map<String, LongAdder> readByKind = new ConcurrentHashMap<>();
-        AtomicLong read = new AtomicLong();
-        AtomicBoolean writing = new AtomicBoolean(true);
-        Thread readerThread = Thread.ofPlatform().name("demo-reader").start(() -> {
-            Position at = head;
-            while ((writing.get() || read.get() < changes) && !Thread.currentThread().isInterrupted()) {
-                List<ChangeLogRow> batch = reader.readAfter(at, config.listener().batchSize());
-                for (ChangeLogRow row : batch) {
-                    readByKind.computeIfAbsent(row.objectType() + " " + row.modificationType(), k -> new LongAdder())
-                            .increment();
-                    at = row.position();
-                }
-                read.addAndGet(batch.size());
-                if (batch.isEmpty()) {
-                    sleep(50);
-                }
+        String secret = Optional.ofNullable(System.getenv("BLOG_WEBHOOK_SECRET")).orElse(UUID.randomUUID().toString());
+        try (DemoReceiver receiver = DemoReceiver.start(secret)) {
+            if (System.getenv("BLOG_WEBHOOK_URL") == null) {
+                System.setProperty("BLOG_WEBHOOK_URL", receiver.url());
+                System.setProperty("BLOG_WEBHOOK_SECRET", secret);
+                System.err.println("demo: post_published webhooks go to the demo's own receiver at " + receiver.url());
             }
-        });
-
-        ProgressBar bar = new ProgressBar("demo", changes);
-        long start = System.nanoTime();
-        for (int i = 0; i < changes; i++) {
-            writeOneChange(pool, i);
-            if (rate > 0) {
-                long due = start + (long) ((i + 1) * 1e9 / rate);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    sleep(wait / 1_000_000);
-                }
+            Path observers = config.config().map(Path::of).orElseGet(() -> copyOfResource("demo/observers.yaml"));
+            daemon.start(Optional.of(observers));
+            ChangeLogListener listener = daemon.listeners().getFirst();
+            long catchUpDeadline = System.nanoTime() + 60_000_000_000L;
+            while (!listener.caughtUp() && System.nanoTime() < catchUpDeadline) {
+                sleep(50);
             }
-            bar.update(i + 1, "written, " + read.get() + " read");
-        }
-        writing.set(false);
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (read.get() < changes && System.nanoTime() < deadline) {
-            bar.update(changes, "written, " + read.get() + " read");
-            sleep(50);
-        }
-        double secs = (System.nanoTime() - start) / 1e9;
-        bar.finish(changes, "written, " + read.get() + " read in " + String.format("%.1f s", secs));
-        readerThread.interrupt();
+            if (listener.eventsProcessed() > 0) {
+                System.err.println("demo: the daemon first caught up on " + listener.eventsProcessed()
+                        + " change(s) left from earlier runs");
+            }
+            long processedBefore = listener.eventsProcessed();
+            long webhooksBefore = receiver.received();
 
-        System.out.printf("%n%-20s %8s%n", "CHANGE", "READ");
-        new TreeMap<>(readByKind).forEach((kind, n) -> System.out.printf("%-20s %8d%n", kind, n.sum()));
-        System.out.printf("%-20s %8d%n", "total", read.get());
-        if (read.get() != changes) {
-            throw new IllegalStateException("read " + read.get() + " of " + changes + " changes within 30 s");
+            ProgressBar bar = new ProgressBar("demo", changes);
+            long start = System.nanoTime();
+            for (int i = 0; i < changes; i++) {
+                writeOneChange(pool, i);
+                if (rate > 0) {
+                    long wait = start + (long) ((i + 1) * 1e9 / rate) - System.nanoTime();
+                    if (wait > 0) {
+                        sleep(wait / 1_000_000);
+                    }
+                }
+                bar.update(i + 1, progress(listener.eventsProcessed() - processedBefore, receiver.received() - webhooksBefore));
+            }
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while ((listener.eventsProcessed() - processedBefore < changes || receiver.received() - webhooksBefore < published)
+                    && System.nanoTime() < deadline) {
+                bar.update(changes, progress(listener.eventsProcessed() - processedBefore, receiver.received() - webhooksBefore));
+                sleep(50);
+            }
+            long processed = listener.eventsProcessed() - processedBefore;
+            long webhooks = receiver.received() - webhooksBefore;
+            bar.finish(changes, progress(processed, webhooks)
+                    + String.format(" in %.1f s", (System.nanoTime() - start) / 1e9));
+
+            System.out.printf("%n%-20s %8s%n", "CHANGE WRITTEN", "COUNT");
+            new TreeMap<>(written).forEach((kind, n) -> System.out.printf("%-20s %8d%n", kind, n));
+            System.out.printf("%-20s %8d%n%n", "total", changes);
+            System.out.printf("%-36s %8d%n", "events processed by the daemon", processed);
+            System.out.printf("%-36s %8d%n", "posts published (expected webhooks)", published);
+            System.out.printf("%-36s %8d%n", "webhooks received, signature valid", webhooks);
+            System.out.printf("%-36s %8d%n", "webhooks refused, signature invalid", receiver.badSignatures());
+            stopDaemon();
+            if (processed < changes || webhooks < published) {
+                throw new IllegalStateException("the daemon handled " + processed + " of " + changes
+                        + " changes and delivered " + webhooks + " of " + published + " webhooks within 30 s");
+            }
+        }
+    }
+
+    private static String progress(long processed, long webhooks) {
+        return "written, " + processed + " processed, " + webhooks + " webhooks";
+    }
+
+    private void stopDaemon() {
+        try {
+            daemon.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Path copyOfResource(String path) {
+        try {
+            Path file = Files.createTempFile("observers-demo-", ".yaml");
+            file.toFile().deleteOnExit();
+            Files.writeString(file, resource(path));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the demo's observers file", e);
         }
     }
 
@@ -118,27 +153,38 @@ public class DemoCommand implements Runnable {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         int dice = rnd.nextInt(100);
         if (users.size() < 3 || dice < 10) {
+            written.merge("User INSERT", 1L, Long::sum);
             users.add(one(pool, """
                     WITH u AS (INSERT INTO blog.tb_user (email, name) VALUES ($1, $2) RETURNING *)
                     INSERT INTO core.tb_entity_change_log (object_type, object_id, modification_type, object_data)
                     SELECT 'User', u.id, 'INSERT', to_jsonb(u) FROM u RETURNING object_id""",
                     Tuple.of("user" + i + "-" + UUID.randomUUID() + "@example.com", "User " + i)));
         } else if (posts.size() < 3 || dice < 40) {
-            posts.add(one(pool, """
+            written.merge("Post INSERT", 1L, Long::sum);
+            UUID post = one(pool, """
                     WITH p AS (INSERT INTO blog.tb_post (fk_author, title, body) VALUES ($1, $2, $3) RETURNING *)
                     INSERT INTO core.tb_entity_change_log (object_type, object_id, modification_type, object_data)
                     SELECT 'Post', p.id, 'INSERT', to_jsonb(p) FROM p RETURNING object_id""",
-                    Tuple.of(pick(users), "Post " + i, "Lorem ipsum " + i)));
+                    Tuple.of(pick(users), "Post " + i, "Lorem ipsum " + i));
+            posts.add(post);
+            postStatus.put(post, "draft");
         } else if (dice < 65) {
             String status = rnd.nextBoolean() ? "published" : "draft";
+            UUID post = pick(posts);
+            written.merge("Post UPDATE", 1L, Long::sum);
+            String previous = postStatus.put(post, status);
+            if (status.equals("published") && !status.equals(previous)) {
+                published++;
+            }
             one(pool, """
                     WITH b AS (SELECT * FROM blog.tb_post WHERE id = $1),
                          a AS (UPDATE blog.tb_post SET status = $2 WHERE id = $1 RETURNING *)
                     INSERT INTO core.tb_entity_change_log
                            (object_type, object_id, modification_type, object_data, object_data_before, updated_fields)
                     SELECT 'Post', a.id, 'UPDATE', to_jsonb(a), to_jsonb(b), ARRAY['status'] FROM a, b
-                    RETURNING object_id""", Tuple.of(pick(posts), status));
+                    RETURNING object_id""", Tuple.of(post, status));
         } else if (comments.isEmpty() || dice < 95) {
+            written.merge("Comment INSERT", 1L, Long::sum);
             comments.add(one(pool, """
                     WITH c AS (INSERT INTO blog.tb_comment (fk_post, fk_author, body) VALUES ($1, $2, $3) RETURNING *)
                     INSERT INTO core.tb_entity_change_log (object_type, object_id, modification_type, object_data)
@@ -146,6 +192,7 @@ public class DemoCommand implements Runnable {
                     Tuple.of(pick(posts), pick(users), "Comment " + i)));
         } else {
             UUID id = comments.remove(rnd.nextInt(comments.size()));
+            written.merge("Comment DELETE", 1L, Long::sum);
             one(pool, """
                     WITH d AS (DELETE FROM blog.tb_comment WHERE id = $1 RETURNING *)
                     INSERT INTO core.tb_entity_change_log (object_type, object_id, modification_type, object_data_before)
@@ -163,19 +210,6 @@ public class DemoCommand implements Runnable {
 
     private static UUID pick(List<UUID> ids) {
         return ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
-    }
-
-    private static Position headPosition(Pool pool) {
-        var rows = pool.query("""
-                SELECT COALESCE(txid, '0'::xid8)::text AS txid, pk_entity_change_log AS pk
-                  FROM core.tb_entity_change_log
-                 ORDER BY COALESCE(txid, '0'::xid8) DESC, pk_entity_change_log DESC LIMIT 1""")
-                .execute().await().indefinitely();
-        if (rows.size() == 0) {
-            return Position.START;
-        }
-        Row r = rows.iterator().next();
-        return new Position(Long.parseUnsignedLong(r.getString("txid")), r.getLong("pk"));
     }
 
     private static String resource(String path) {

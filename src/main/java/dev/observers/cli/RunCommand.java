@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import picocli.CommandLine.Command;
 import sun.misc.Signal;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -53,7 +54,7 @@ public class RunCommand implements Callable<Integer> {
         postgres.pool().query("SELECT 1").execute().await().indefinitely();
         redis.url();
         search.client();
-        daemon.start();
+        daemon.start(config.config().map(Path::of));
         LOG.infof("observers running: database %s, redis %s, metrics on port %d", postgres.url().redacted(),
                 redis.url().redacted(), config.httpPort());
         exitZeroOn("TERM");

@@ -26,7 +26,9 @@ import org.jboss.logging.Logger;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Wires the running daemon: the observers listener (reader → planner → dispatcher → checkpoint), the
@@ -60,8 +62,9 @@ public class Daemon {
         this.catalog = catalog;
     }
 
-    public synchronized void start() {
-        catalog.start();
+    /** Starts with the definitions of {@code observersFile} (and tb_observer); throws when any is broken. */
+    public synchronized void start(Optional<Path> observersFile) {
+        catalog.start(observersFile);
         var pool = postgres.pool();
         DispatchMetrics metrics = new DispatchMetrics(registry);
         ActionRunner runner = new ActionRunner(config.maxConcurrentActions(), Clock.systemUTC(), metrics,

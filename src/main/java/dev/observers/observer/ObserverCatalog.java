@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -51,8 +52,8 @@ public class ObserverCatalog {
      * Loads the observers; throws ({@link ObserverConfigException} or IllegalArgumentException) when
      * any definition is broken, so the daemon refuses to start.
      */
-    public synchronized void start() {
-        Path file = config.config().map(Path::of).orElse(null);
+    public synchronized void start(Optional<Path> observersFile) {
+        Path file = observersFile.orElse(null);
         byte[] digest = file == null ? null : digest(file);
         ObserverPlanner planner = build(file);
         current.set(planner);

@@ -1,0 +1,6 @@
+package dev.observers.action;
+
+/** Builds email actions; implemented where SMTP is configured. */
+public interface EmailActions {
+    Action create(ActionConfig.Email config);
+}

@@ -5,7 +5,6 @@ import dev.observers.postgres.Postgres;
 import dev.observers.redis.Redis;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.net.http.HttpClient;
@@ -14,22 +13,22 @@ import java.time.Duration;
 /**
  * The daemon's {@link ActionFactory}: one small class per action type, chosen by a switch over the
  * sealed configs. Webhook and Slack actions share one HTTP client; database and cache actions use the
- * daemon's pool and Redis client, touched only when such an action is built. Email and publish come
- * from beans that exist only when an SMTP server or a broker is configured.
+ * daemon's pool and Redis client, touched only when such an action is built. Email and publish
+ * actions are built by their own beans, which refuse them when no SMTP server or broker is configured.
  */
 @ApplicationScoped
 public class DefaultActionFactory implements ActionFactory {
 
     private final Postgres postgres;
     private final Redis redis;
-    private final Instance<EmailActions> email;
-    private final Instance<PublishActions> publish;
+    private final EmailActions email;
+    private final PublishActions publish;
     private final Environment env;
     private final HttpClient http;
 
     @Inject
-    public DefaultActionFactory(ObserversConfig config, Postgres postgres, Redis redis, Instance<EmailActions> email,
-                                Instance<PublishActions> publish) {
+    public DefaultActionFactory(ObserversConfig config, Postgres postgres, Redis redis, EmailActions email,
+                                PublishActions publish) {
         this.postgres = postgres;
         this.redis = redis;
         this.email = email;
@@ -50,18 +49,8 @@ public class DefaultActionFactory implements ActionFactory {
             case ActionConfig.Slack slack -> SlackAction.from(slack, http, env);
             case ActionConfig.Database database -> DatabaseAction.from(database, postgres.pool());
             case ActionConfig.Cache cache -> CacheAction.from(cache, redis.client());
-            case ActionConfig.Email mail -> {
-                if (!email.isResolvable()) {
-                    throw new IllegalArgumentException("email actions need an SMTP server: set OBSERVERS_SMTP_HOST");
-                }
-                yield email.get().create(mail);
-            }
-            case ActionConfig.Publish message -> {
-                if (!publish.isResolvable()) {
-                    throw new IllegalArgumentException("publish actions need a message broker, and none is configured");
-                }
-                yield publish.get().create(message);
-            }
+            case ActionConfig.Email mail -> email.create(mail);
+            case ActionConfig.Publish message -> publish.create(message);
         };
     }
 

@@ -1,5 +1,8 @@
 package dev.observers.config;
 
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +25,7 @@ public final class ConfigCheck {
         check.url("observers.db.url", config.db().url(), PgUrl::parse, "postgresql://user:pass@host:5432/db");
         check.url("observers.redis.url", config.redis().url(), RedisUrl::parse, "redis://host:6379");
         check.url("observers.elasticsearch.url", config.elasticsearch().url(), HttpUrl::parse, "http://host:9200");
+        check.url("observers.broker.url", config.broker().url(), AmqpUrl::parse, "amqp://user:pass@host:5672/vhost");
         check.range("observers.db.pool-size", config.db().poolSize(), 1, 1_000);
         check.range("observers.checkpoint.batch-size", config.checkpoint().batchSize(), 1, 1_000_000);
         check.range("observers.checkpoint.interval-ms", config.checkpoint().intervalMs(), 1, 3_600_000);
@@ -38,6 +42,13 @@ public final class ConfigCheck {
         check.range("observers.elasticsearch.flush-interval-secs", config.elasticsearch().flushIntervalSecs(), 1, 3_600);
         check.range("observers.embedded.pg-port", config.embedded().pgPort(), 1, 65_535);
         check.range("observers.embedded.redis-port", config.embedded().redisPort(), 1, 65_535);
+        check.range("observers.smtp.port", config.smtp().port(), 1, 65_535);
+        check.range("observers.smtp.timeout-ms", config.smtp().timeoutMs(), 1, 3_600_000);
+        check.smtp(config.smtp());
+        if (config.broker().exchange().isBlank() || config.broker().exchange().length() > 255) {
+            check.problems.add(EnvNames.describe("observers.broker.exchange")
+                    + " must be an exchange name of 1 to 255 characters");
+        }
         if (config.elasticsearch().indexPrefix().isBlank()
                 || !config.elasticsearch().indexPrefix().matches("[a-z0-9][a-z0-9_.-]*")) {
             check.problems.add(EnvNames.describe("observers.elasticsearch.index-prefix") + " is '"
@@ -52,6 +63,35 @@ public final class ConfigCheck {
         List<String> problems = problems(config);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
+        }
+    }
+
+    private void smtp(ObserversConfig.Smtp smtp) {
+        if (smtp.host().isPresent() && smtp.host().get().isBlank()) {
+            problems.add(EnvNames.describe("observers.smtp.host") + " is blank: set a host name or unset it");
+        }
+        if (smtp.host().isPresent() && smtp.from().isEmpty()) {
+            problems.add(EnvNames.describe("observers.smtp.from") + " is unset: email needs a sender address when "
+                    + EnvNames.of("observers.smtp.host") + " is set");
+        }
+        smtp.from().ifPresent(from -> {
+            if (!isEmailAddress(from)) {
+                problems.add(EnvNames.describe("observers.smtp.from") + " is '" + from
+                        + "': must be one email address, e.g. observers@example.com");
+            }
+        });
+        if (smtp.password().isPresent() && smtp.username().isEmpty()) {
+            problems.add(EnvNames.describe("observers.smtp.username") + " is unset: a password is set, so a user name"
+                    + " is needed to authenticate");
+        }
+    }
+
+    private static boolean isEmailAddress(String text) {
+        try {
+            new InternetAddress(text, true).validate();
+            return true;
+        } catch (AddressException e) {
+            return false;
         }
     }
 

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,10 @@ public interface ObserversConfig {
     Redis redis();
 
     Elasticsearch elasticsearch();
+
+    Smtp smtp();
+
+    Broker broker();
 
     /** Observer definitions file (YAML or JSON); none means no observers from a file. */
     Optional<String> config();
@@ -87,6 +92,51 @@ public interface ObserversConfig {
         /** Longest wait before a partial bulk request is sent. */
         @WithDefault("5")
         int flushIntervalSecs();
+    }
+
+    interface Smtp {
+        /** SMTP server host for email actions; none means email actions are refused when observers load. */
+        Optional<String> host();
+
+        /** SMTP server port: 587 for submission with STARTTLS, 465 for implicit TLS, 25 for plain relay. */
+        @WithDefault("587")
+        int port();
+
+        /** Sender address of every email ({@code From}); required when a host is set. */
+        Optional<String> from();
+
+        /** User name to authenticate with; none means the server is used without authentication. */
+        Optional<String> username();
+
+        /** Password of that user; never printed or logged. */
+        Optional<String> password();
+
+        /** Transport security: starttls (upgrade required), tls (implicit TLS) or none (plain text). */
+        @WithDefault("starttls")
+        SmtpTls tls();
+
+        /** Connect and read timeout of the SMTP connection; a stalled write ends at the action's own timeout. */
+        @WithDefault("10000")
+        long timeoutMs();
+    }
+
+    /** How email actions secure the SMTP connection. */
+    enum SmtpTls {
+        STARTTLS, TLS, NONE;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    interface Broker {
+        /** AMQP 0-9-1 broker ({@code amqp://user:pass@host:5672/vhost}, amqps: TLS); none refuses publish actions. */
+        Optional<String> url();
+
+        /** Topic exchange that publish actions send to; declared (durable) when the daemon connects. */
+        @WithDefault("observers")
+        String exchange();
     }
 
     interface Checkpoint {

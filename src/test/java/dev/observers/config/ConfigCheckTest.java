@@ -73,4 +73,46 @@ class ConfigCheckTest {
                 "FRAISEQL_MAX_CONCURRENT_ACTIONS", "7"));
         assertThat(config.maxConcurrentActions()).isEqualTo(11);
     }
+
+    @Test
+    void anSmtpHostNeedsAValidSenderAndAPasswordNeedsAUser() {
+        var config = TestConfigs.of(Map.of(
+                "observers.smtp.host", "mail.example.com",
+                "observers.smtp.password", "hunter2"));
+        assertThat(ConfigCheck.problems(config))
+                .anySatisfy(p -> assertThat(p).contains("OBSERVERS_SMTP_FROM"))
+                .anySatisfy(p -> assertThat(p).contains("OBSERVERS_SMTP_USERNAME"))
+                .allSatisfy(p -> assertThat(p).doesNotContain("hunter2"));
+        var badFrom = TestConfigs.of(Map.of("observers.smtp.host", "mail.example.com", "observers.smtp.from", "observers"));
+        assertThat(ConfigCheck.problems(badFrom)).singleElement().asString()
+                .contains("OBSERVERS_SMTP_FROM").contains("email address");
+    }
+
+    @Test
+    void smtpPortAndTimeoutAreRangeChecked() {
+        var config = TestConfigs.of(Map.of("observers.smtp.port", "70000", "observers.smtp.timeout-ms", "0"));
+        assertThat(ConfigCheck.problems(config))
+                .anySatisfy(p -> assertThat(p).contains("OBSERVERS_SMTP_PORT").contains("between 1 and 65535"))
+                .anySatisfy(p -> assertThat(p).contains("OBSERVERS_SMTP_TIMEOUT_MS"));
+    }
+
+    @Test
+    void smtpTlsAcceptsTheThreeModes() {
+        assertThat(TestConfigs.of(Map.of()).smtp().tls()).isEqualTo(ObserversConfig.SmtpTls.STARTTLS);
+        assertThat(TestConfigs.of(Map.of("OBSERVERS_SMTP_TLS", "none")).smtp().tls())
+                .isEqualTo(ObserversConfig.SmtpTls.NONE);
+        assertThat(TestConfigs.of(Map.of("OBSERVERS_SMTP_TLS", "tls")).smtp().tls())
+                .isEqualTo(ObserversConfig.SmtpTls.TLS);
+    }
+
+    @Test
+    void aBrokerUrlMustBeAmqpAndIsReportedWithoutItsPassword() {
+        var config = TestConfigs.of(Map.of("OBSERVERS_BROKER_URL", "rabbitmq://app:hunter2@rabbit:5672"));
+        assertThat(ConfigCheck.problems(config)).singleElement().asString()
+                .contains("OBSERVERS_BROKER_URL")
+                .contains("amqp://")
+                .doesNotContain("hunter2");
+        assertThat(ConfigCheck.problems(TestConfigs.of(Map.of("OBSERVERS_BROKER_URL", "amqp://app:pw@rabbit/blog"))))
+                .isEmpty();
+    }
 }

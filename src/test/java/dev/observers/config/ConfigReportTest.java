@@ -12,11 +12,16 @@ class ConfigReportTest {
     void listsEveryKnobWithItsEnvironmentNameAndMasksPasswords() {
         var raw = TestConfigs.raw(Map.of(
                 "observers.db.url", "postgresql://app:s3cret@db:5432/app",
-                "observers.redis.url", "redis://:r3dis@cache:6379"));
+                "observers.redis.url", "redis://:r3dis@cache:6379",
+                "observers.smtp.password", "sm7p-pass",
+                "observers.broker.url", "amqp://app:rabb1t@rabbit:5672/blog"));
         var rows = ConfigReport.rows(raw.getConfigMapping(ObserversConfig.class), raw);
         String table = ConfigReport.format(rows);
 
-        assertThat(table).doesNotContain("s3cret").doesNotContain("r3dis")
+        assertThat(table).doesNotContain("s3cret").doesNotContain("r3dis").doesNotContain("sm7p-pass")
+                .doesNotContain("rabb1t")
+                .contains("amqp://app:***@rabbit:5672/blog")
+                .contains("OBSERVERS_SMTP_HOST")
                 .contains("postgresql://app:***@db:5432/app")
                 .contains("OBSERVERS_CHECKPOINT_BATCH_SIZE")
                 .contains("OBSERVERS_EMBEDDED_PG_PORT");

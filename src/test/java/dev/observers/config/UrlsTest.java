@@ -48,4 +48,28 @@ class UrlsTest {
         assertThat(HttpUrl.parse("https://elastic:pw@es:9243").redacted()).isEqualTo("https://elastic:***@es:9243");
         assertThatThrownBy(() -> HttpUrl.parse("es:9200")).hasMessageContaining("scheme");
     }
+
+    @Test
+    void amqpUrls() {
+        AmqpUrl url = AmqpUrl.parse("amqp://app:p%40ss@rabbit.internal:5673/blog");
+        assertThat(url).isEqualTo(new AmqpUrl(false, "rabbit.internal", 5673, "app", Optional.of("p@ss"), "blog"));
+        assertThat(url.redacted()).isEqualTo("amqp://app:***@rabbit.internal:5673/blog");
+        assertThat(url.toString()).doesNotContain("p@ss");
+        assertThat(AmqpUrl.parse(url.toUrl())).isEqualTo(url);
+        assertThat(AmqpUrl.parse("amqp://rabbit")).isEqualTo(
+                new AmqpUrl(false, "rabbit", 5672, "guest", Optional.of("guest"), "/"));
+        assertThat(AmqpUrl.parse("amqp://rabbit/").virtualHost()).isEqualTo("/");
+        assertThat(AmqpUrl.parse("amqp://rabbit/%2F").virtualHost()).isEqualTo("/");
+        assertThat(AmqpUrl.parse("amqps://rabbit").port()).isEqualTo(5671);
+        assertThat(AmqpUrl.parse("amqp://app@rabbit").password()).isEmpty();
+    }
+
+    @Test
+    void badAmqpUrlsSayWhatIsWrongWithoutThePassword() {
+        assertThatThrownBy(() -> AmqpUrl.parse("http://app:hunter2@rabbit")).hasMessageContaining("amqp://")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> AmqpUrl.parse("amqp:///vhost")).hasMessageContaining("no host");
+        assertThatThrownBy(() -> AmqpUrl.parse("amqp://rabbit/a/b")).hasMessageContaining("virtual host");
+        assertThatThrownBy(() -> AmqpUrl.parse("")).hasMessageContaining("empty");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.observers.testing;
 
+import dev.observers.config.AmqpUrl;
 import dev.observers.config.HttpUrl;
 import dev.observers.config.PgUrl;
 import dev.observers.config.RedisUrl;
@@ -10,8 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Real servers for integration tests, started once per test run. Each comes from, in order: a
  * configured server ({@code OBSERVERS_TEST_PG_URL}, {@code OBSERVERS_TEST_REDIS_URL},
- * {@code OBSERVERS_TEST_ES_URL}); Testcontainers when a Docker engine answers; else an embedded one
- * from Maven Central. Tests isolate themselves with {@link #newDatabase}, {@link #namespace}.
+ * {@code OBSERVERS_TEST_ES_URL}, {@code OBSERVERS_TEST_AMQP_URL}); Testcontainers when a Docker engine
+ * answers; else an embedded one from Maven Central. Tests isolate themselves with {@link #newDatabase},
+ * {@link #namespace}.
  */
 public final class TestServers {
 
@@ -19,6 +21,7 @@ public final class TestServers {
     private static PostgresServer postgres;
     private static RedisServer redis;
     private static ElasticsearchServer elasticsearch;
+    private static BrokerServer broker;
 
     private TestServers() {
     }
@@ -47,6 +50,14 @@ public final class TestServers {
             elasticsearch = ElasticsearchServer.start();
         }
         return elasticsearch.url();
+    }
+
+    /** The AMQP 0-9-1 broker (RabbitMQ, or the embedded Qpid Broker-J). */
+    public static synchronized AmqpUrl broker() {
+        if (broker == null) {
+            broker = BrokerServer.start();
+        }
+        return broker.url();
     }
 
     /** A name unique to this test class in this run: a database name, a key or index prefix. */

@@ -1,0 +1,91 @@
+package dev.observers.config;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * An AMQP 0-9-1 broker location as RabbitMQ writes it: {@code amqp://user:pass@host:5672/vhost}, or
+ * {@code amqps://} for TLS. No user means RabbitMQ's {@code guest}; no path, or {@code /}, means the
+ * default virtual host {@code /} (write {@code %2F} for it explicitly).
+ */
+public record AmqpUrl(boolean tls, String host, int port, String user, Optional<String> password,
+                      String virtualHost) {
+
+    public static final int DEFAULT_PORT = 5672;
+    public static final int DEFAULT_TLS_PORT = 5671;
+
+    /** Parses {@code text}; the exception's message says what is wrong and never contains the password. */
+    public static AmqpUrl parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("empty URL");
+        }
+        URI uri;
+        try {
+            uri = new URI(text.strip());
+        } catch (Exception e) {
+            throw new IllegalArgumentException("not a URL");
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equals("amqp") || scheme.equals("amqps"))) {
+            throw new IllegalArgumentException("scheme must be amqp:// or amqps://, got "
+                    + (scheme == null ? "none" : scheme + "://"));
+        }
+        if (uri.getHost() == null || uri.getHost().isBlank()) {
+            throw new IllegalArgumentException("no host");
+        }
+        boolean tls = scheme.equals("amqps");
+        String user = "guest";
+        Optional<String> password = Optional.of("guest");
+        String info = uri.getRawUserInfo();
+        if (info != null && !info.isEmpty()) {
+            int colon = info.indexOf(':');
+            user = decode(colon < 0 ? info : info.substring(0, colon));
+            password = colon < 0 ? Optional.empty() : Optional.of(decode(info.substring(colon + 1)));
+        }
+        String path = uri.getRawPath() == null || uri.getRawPath().length() <= 1 ? "" : uri.getRawPath().substring(1);
+        if (path.contains("/")) {
+            throw new IllegalArgumentException("the path must be one virtual host name (write '/' as %2F)");
+        }
+        String vhost = path.isEmpty() ? "/" : decode(path);
+        if (uri.getRawQuery() != null) {
+            throw new IllegalArgumentException("query parameters are not supported");
+        }
+        int port = uri.getPort() >= 0 ? uri.getPort() : tls ? DEFAULT_TLS_PORT : DEFAULT_PORT;
+        return new AmqpUrl(tls, uri.getHost(), port, user, password, vhost);
+    }
+
+    /** {@code host:port}: what a log line or a circuit-breaker key names. */
+    public String address() {
+        return host + ":" + port;
+    }
+
+    /** The URL with the password replaced by {@code ***}: safe for logs and errors. */
+    public String redacted() {
+        String auth = user + (password.isPresent() ? ":***" : "") + "@";
+        String vhost = virtualHost.equals("/") ? "" : "/" + virtualHost;
+        return (tls ? "amqps://" : "amqp://") + auth + host + ":" + port + vhost;
+    }
+
+    /** The full URL, password included (percent-encoded): for handing to a client, never for logs. */
+    public String toUrl() {
+        String auth = encode(user) + password.map(p -> ":" + encode(p)).orElse("") + "@";
+        String vhost = virtualHost.equals("/") ? "" : "/" + encode(virtualHost);
+        return (tls ? "amqps://" : "amqp://") + auth + host + ":" + port + vhost;
+    }
+
+    @Override
+    public String toString() {
+        return redacted();
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+}

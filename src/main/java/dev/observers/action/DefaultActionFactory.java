@@ -1,39 +1,45 @@
 package dev.observers.action;
 
+import dev.observers.config.EnvNames;
 import dev.observers.config.ObserversConfig;
 import dev.observers.postgres.Postgres;
 import dev.observers.redis.Redis;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The daemon's {@link ActionFactory}: one small class per action type, chosen by a switch over the
  * sealed configs. Webhook and Slack actions share one HTTP client; database and cache actions use the
- * daemon's pool and Redis client, touched only when such an action is built. Email and publish
- * actions are built by their own beans, which refuse them when no SMTP server or broker is configured.
+ * daemon's pool and Redis client, touched only when such an action is built. Email and publish actions
+ * come from their own beans; the publish bean (and its broker channel) is created only when a broker is
+ * configured, since a disabled channel cannot be injected.
  */
 @ApplicationScoped
 public class DefaultActionFactory implements ActionFactory {
 
     private final Postgres postgres;
     private final Redis redis;
-    private final EmailActions email;
-    private final PublishActions publish;
+    private final Instance<EmailActions> email;
+    private final Instance<PublishActions> publish;
     private final Environment env;
+    private final Optional<String> brokerUrl;
     private final HttpClient http;
 
     @Inject
-    public DefaultActionFactory(ObserversConfig config, Postgres postgres, Redis redis, EmailActions email,
-                                PublishActions publish) {
+    public DefaultActionFactory(ObserversConfig config, Postgres postgres, Redis redis, Instance<EmailActions> email,
+                                Instance<PublishActions> publish) {
         this.postgres = postgres;
         this.redis = redis;
         this.email = email;
         this.publish = publish;
         this.env = Environment.system();
+        this.brokerUrl = config.broker().url().filter(u -> !u.isBlank());
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofMillis(config.httpConnectTimeoutMs()))
@@ -49,8 +55,19 @@ public class DefaultActionFactory implements ActionFactory {
             case ActionConfig.Slack slack -> SlackAction.from(slack, http, env);
             case ActionConfig.Database database -> DatabaseAction.from(database, postgres.pool());
             case ActionConfig.Cache cache -> CacheAction.from(cache, redis.client());
-            case ActionConfig.Email mail -> email.create(mail);
-            case ActionConfig.Publish message -> publish.create(message);
+            case ActionConfig.Email mail -> {
+                if (!email.isResolvable()) {
+                    throw new IllegalArgumentException("email actions need an SMTP server: set OBSERVERS_SMTP_HOST");
+                }
+                yield email.get().create(mail);
+            }
+            case ActionConfig.Publish message -> {
+                if (brokerUrl.isEmpty()) {
+                    throw new IllegalArgumentException("publish actions need a broker: set "
+                            + EnvNames.of("observers.broker.url") + " (e.g. amqp://user:pass@host:5672/vhost)");
+                }
+                yield publish.get().create(message);
+            }
         };
     }
 

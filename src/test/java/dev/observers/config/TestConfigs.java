@@ -3,7 +3,7 @@ package dev.observers.config;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.SysPropConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
 
 import java.util.Map;
 
@@ -17,7 +17,8 @@ public final class TestConfigs {
         return new SmallRyeConfigBuilder()
                 .addDefaultInterceptors()
                 .withInterceptorFactories(new FraiseqlAliases())
-                .withSources(new EnvConfigSource(environment, 300), new SysPropConfigSource())
+                .withSources(new EnvConfigSource(environment, 300),
+                        new PropertiesConfigSource(Map.of("user.home", System.getProperty("user.home")), "jvm", 0))
                 .withMapping(ObserversConfig.class)
                 .build();
     }

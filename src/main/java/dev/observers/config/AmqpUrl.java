@@ -19,24 +19,8 @@ public record AmqpUrl(boolean tls, String host, int port, String user, Optional<
 
     /** Parses {@code text}; the exception's message says what is wrong and never contains the password. */
     public static AmqpUrl parse(String text) {
-        if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("empty URL");
-        }
-        URI uri;
-        try {
-            uri = new URI(text.strip());
-        } catch (Exception e) {
-            throw new IllegalArgumentException("not a URL");
-        }
-        String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equals("amqp") || scheme.equals("amqps"))) {
-            throw new IllegalArgumentException("scheme must be amqp:// or amqps://, got "
-                    + (scheme == null ? "none" : scheme + "://"));
-        }
-        if (uri.getHost() == null || uri.getHost().isBlank()) {
-            throw new IllegalArgumentException("no host");
-        }
-        boolean tls = scheme.equals("amqps");
+        URI uri = Uris.parse(text, "amqp", "amqps");
+        boolean tls = uri.getScheme().equals("amqps");
         String user = "guest";
         Optional<String> password = Optional.of("guest");
         String info = uri.getRawUserInfo();

@@ -6,22 +6,7 @@ import java.net.URI;
 public record HttpUrl(URI uri) {
 
     public static HttpUrl parse(String text) {
-        if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("empty URL");
-        }
-        URI uri;
-        try {
-            uri = new URI(text.strip());
-        } catch (Exception e) {
-            throw new IllegalArgumentException("not a URL");
-        }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-            throw new IllegalArgumentException("scheme must be http:// or https://");
-        }
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException("no host");
-        }
-        return new HttpUrl(uri);
+        return new HttpUrl(Uris.parse(text, "http", "https"));
     }
 
     public int port() {

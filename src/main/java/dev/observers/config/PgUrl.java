@@ -22,27 +22,11 @@ public record PgUrl(String host, int port, String database, String user, Optiona
 
     /** Parses {@code text}; the exception's message says what is wrong and never contains the password. */
     public static PgUrl parse(String text) {
-        if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("empty URL");
-        }
-        String s = text.strip();
-        if (s.startsWith("jdbc:")) {
+        String s = text == null ? null : text.strip();
+        if (s != null && s.startsWith("jdbc:")) {
             s = s.substring("jdbc:".length());
         }
-        URI uri;
-        try {
-            uri = new URI(s);
-        } catch (Exception e) {
-            throw new IllegalArgumentException("not a URL (" + redactMessage(e.getMessage(), text) + ")");
-        }
-        String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equals("postgresql") || scheme.equals("postgres"))) {
-            throw new IllegalArgumentException("scheme must be postgresql:// or postgres://, got "
-                    + (scheme == null ? "none" : scheme + "://"));
-        }
-        if (uri.getHost() == null || uri.getHost().isBlank()) {
-            throw new IllegalArgumentException("no host");
-        }
+        URI uri = Uris.parse(s, "postgresql", "postgres");
         String user = "postgres";
         Optional<String> password = Optional.empty();
         String info = uri.getRawUserInfo();
@@ -115,12 +99,5 @@ public record PgUrl(String host, int port, String database, String user, Optiona
 
     private static String encode(String s) {
         return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String redactMessage(String message, String original) {
-        if (message == null) {
-            return "unparsable";
-        }
-        return message.replace(original, "<url>");
     }
 }

@@ -13,23 +13,8 @@ public record RedisUrl(boolean tls, String host, int port, int database, Optiona
 
     /** Parses {@code text}; the exception's message says what is wrong and never contains the password. */
     public static RedisUrl parse(String text) {
-        if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("empty URL");
-        }
-        URI uri;
-        try {
-            uri = new URI(text.strip());
-        } catch (Exception e) {
-            throw new IllegalArgumentException("not a URL");
-        }
+        URI uri = Uris.parse(text, "redis", "rediss");
         String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equals("redis") || scheme.equals("rediss"))) {
-            throw new IllegalArgumentException("scheme must be redis:// or rediss://, got "
-                    + (scheme == null ? "none" : scheme + "://"));
-        }
-        if (uri.getHost() == null || uri.getHost().isBlank()) {
-            throw new IllegalArgumentException("no host");
-        }
         Optional<String> user = Optional.empty();
         Optional<String> password = Optional.empty();
         String info = uri.getRawUserInfo();

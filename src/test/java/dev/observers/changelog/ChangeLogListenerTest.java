@@ -3,13 +3,9 @@ package dev.observers.changelog;
 import dev.observers.checkpoint.CheckpointPolicy;
 import dev.observers.checkpoint.PgCheckpointStore;
 import dev.observers.config.PgUrl;
-import dev.observers.postgres.Migrator;
-import dev.observers.postgres.Postgres;
 import dev.observers.testing.PostgresServer;
 import dev.observers.testing.TestServers;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,22 +30,18 @@ import static org.awaitility.Awaitility.await;
 /** A listener with a real checkpoint store: restarts resume where it stopped. */
 class ChangeLogListenerTest {
 
-    private static Vertx vertx;
     private static PgUrl url;
     private static Pool pool;
 
     @BeforeAll
     static void setUp() {
-        vertx = Vertx.vertx();
         url = TestServers.newDatabase(ChangeLogListenerTest.class);
-        pool = Pool.newInstance(PgBuilder.pool().connectingTo(Postgres.connectOptions(url)).using(vertx.getDelegate()).build());
-        new Migrator(pool).migrate();
+        pool = TestServers.migratedPool(url);
     }
 
     @AfterAll
     static void tearDown() {
         pool.closeAndAwait();
-        vertx.closeAndAwait();
     }
 
     /** Records every event it is handed and completes it a little later, off the listener's thread. */

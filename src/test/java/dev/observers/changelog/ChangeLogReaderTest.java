@@ -2,14 +2,9 @@ package dev.observers.changelog;
 
 import dev.observers.checkpoint.Position;
 import dev.observers.config.PgUrl;
-import dev.observers.postgres.Migrator;
-import dev.observers.postgres.Postgres;
 import dev.observers.testing.PostgresServer;
 import dev.observers.testing.TestServers;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.sqlclient.PoolOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,23 +30,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The reader never skips a committed row, whatever order transactions commit in. */
 class ChangeLogReaderTest {
 
-    private static Vertx vertx;
     private static PgUrl url;
     private static Pool pool;
 
     @BeforeAll
     static void setUp() {
-        vertx = Vertx.vertx();
         url = TestServers.newDatabase(ChangeLogReaderTest.class);
-        pool = Pool.newInstance(PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
-                .connectingTo(Postgres.connectOptions(url)).using(vertx.getDelegate()).build());
-        new Migrator(pool).migrate();
+        pool = TestServers.migratedPool(url);
     }
 
     @AfterAll
     static void tearDown() {
         pool.closeAndAwait();
-        vertx.closeAndAwait();
     }
 
     /** Reads from {@code from} until a read comes back empty, as a listener does. */

@@ -3,12 +3,8 @@ package dev.observers.postgres;
 import dev.observers.config.PgUrl;
 import dev.observers.testing.PostgresServer;
 import dev.observers.testing.TestServers;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.pubsub.PgSubscriber;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -24,17 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MigrationTest {
 
-    private static Vertx vertx;
 
-    @BeforeAll
-    static void vertx() {
-        vertx = Vertx.vertx();
-    }
 
-    @AfterAll
-    static void close() {
-        vertx.closeAndAwait();
-    }
 
     /** A FraiseQL deployment's log as FraiseQL's own migration shapes it, with a column of the user's own. */
     private static final String FRAISEQL_LOG = """
@@ -117,7 +104,7 @@ class MigrationTest {
         } finally {
             pool.closeAndAwait();
         }
-        PgSubscriber subscriber = PgSubscriber.subscriber(vertx.getDelegate(), Postgres.connectOptions(url));
+        PgSubscriber subscriber = PgSubscriber.subscriber(TestServers.vertx().getDelegate(), Postgres.connectOptions(url));
         CompletableFuture<String> notified = new CompletableFuture<>();
         CompletableFuture<Void> subscribed = new CompletableFuture<>();
         subscriber.channel("observers_change_log").subscribeHandler(v -> subscribed.complete(null))
@@ -139,8 +126,7 @@ class MigrationTest {
     }
 
     private static Pool pool(PgUrl url) {
-        return Pool.newInstance(PgBuilder.pool().connectingTo(Postgres.connectOptions(url)).using(vertx.getDelegate())
-                .build());
+        return TestServers.pool(url);
     }
 
     private static List<String> columns(Statement s) throws SQLException {

@@ -2,14 +2,9 @@ package dev.observers.testing;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import dev.observers.config.PgUrl;
-import dev.observers.postgres.Postgres;
 import dev.observers.redis.RedisClients;
 import dev.observers.search.SearchClients;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -21,23 +16,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Each real server the harness provides answers a round trip through the client the daemon uses. */
 class ServerRoundTripTest {
 
-    private static Vertx vertx;
 
-    @BeforeAll
-    static void vertx() {
-        vertx = Vertx.vertx();
-    }
 
-    @AfterAll
-    static void close() {
-        vertx.closeAndAwait();
-    }
 
     @Test
     void postgresAnswersThroughTheReactiveClient() {
         PgUrl url = TestServers.newDatabase(ServerRoundTripTest.class);
-        Pool pool = Pool.newInstance(PgBuilder.pool().connectingTo(Postgres.connectOptions(url))
-                .using(vertx.getDelegate()).build());
+        Pool pool = TestServers.pool(url);
         try {
             var row = pool.query("SELECT current_database() AS db, 40 + 2 AS answer").execute()
                     .await().indefinitely().iterator().next();

@@ -4,6 +4,12 @@ import dev.observers.config.AmqpUrl;
 import dev.observers.config.HttpUrl;
 import dev.observers.config.PgUrl;
 import dev.observers.config.RedisUrl;
+import dev.observers.postgres.Migrator;
+import dev.observers.postgres.Postgres;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.PoolOptions;
 
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +27,7 @@ public final class TestServers {
     private static PostgresServer postgres;
     private static RedisServer redis;
     private static ElasticsearchServer elasticsearch;
+    private static Vertx vertx;
     private static BrokerServer broker;
 
     private TestServers() {
@@ -36,6 +43,29 @@ public final class TestServers {
     /** A fresh, empty database on the test PostgreSQL, named after the test. */
     public static PgUrl newDatabase(Class<?> test) {
         return postgres().createDatabase(namespace(test));
+    }
+
+    /** One Vert.x for every test's PostgreSQL pools, closed when the JVM exits. */
+    public static synchronized Vertx vertx() {
+        if (vertx == null) {
+            vertx = Vertx.vertx();
+            Vertx started = vertx;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::closeAndAwait));
+        }
+        return vertx;
+    }
+
+    /** A pool of the daemon's client type on {@code url}; the caller closes it. */
+    public static Pool pool(PgUrl url) {
+        return Pool.newInstance(PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
+                .connectingTo(Postgres.connectOptions(url)).using(vertx().getDelegate()).build());
+    }
+
+    /** A fresh database with the daemon's schema migrated, and a pool on it. */
+    public static Pool migratedPool(PgUrl url) {
+        Pool pool = pool(url);
+        new Migrator(pool).migrate();
+        return pool;
     }
 
     public static synchronized RedisUrl redis() {

@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -158,7 +159,7 @@ public final class ChangeLogListener {
     }
 
     /** Reads and hands out one batch; returns how many rows it read (0 when paused for backpressure). */
-    private int readOnce() {
+    private int readOnce() throws InterruptedException {
         int room = settings.maxInFlight() - watermark.inFlight();
         if (room <= 0) {
             paused = true;
@@ -167,15 +168,19 @@ public final class ChangeLogListener {
         int limit = Math.min(settings.batchSize(), room);
         List<ChangeLogRow> rows = reader.readAfter(readPosition, limit);
         lastReadShort = rows.size() < limit;
+        List<EventHandler.Item> batch = new ArrayList<>(rows.size());
         for (ChangeLogRow row : rows) {
             Position position = row.position();
             watermark.register(position);
             Runnable done = () -> completed(position);
-            switch (EventMapper.map(row)) {
-                case EventMapper.Ok(ChangeEvent event) -> handler.handle(event, done);
-                case EventMapper.Refused(ChangeLogRow r, String reason) -> handler.refuse(r, reason, done);
-            }
-            readPosition = position;
+            batch.add(switch (EventMapper.map(row)) {
+                case EventMapper.Ok(ChangeEvent event) -> new EventHandler.Event(event, done);
+                case EventMapper.Refused(ChangeLogRow r, String reason) -> new EventHandler.Refused(r, reason, done);
+            });
+        }
+        if (!batch.isEmpty()) {
+            handler.handle(batch);
+            readPosition = rows.getLast().position();
         }
         lastError = null;
         return rows.size();

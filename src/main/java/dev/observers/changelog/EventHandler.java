@@ -1,13 +1,27 @@
 package dev.observers.changelog;
 
+import java.util.List;
+
 /**
- * What a listener does with what it reads. Each call must eventually run {@code onComplete} exactly
- * once, when the item is finished for good; the listener's checkpoint never passes an item before.
+ * What a listener does with what it reads, a batch at a time (so per-batch work such as the dedup
+ * check costs one round trip). Each item's {@code onComplete} must run exactly once, when the item is
+ * finished for good; the listener's checkpoint never passes an item before.
  */
 public interface EventHandler {
 
-    void handle(ChangeEvent event, Runnable onComplete);
+    /** One read batch, in log order. */
+    void handle(List<Item> batch) throws InterruptedException;
 
-    /** A row that is not an event (see {@link EventMapper}). */
-    void refuse(ChangeLogRow row, String reason, Runnable onComplete);
+    /** A row as the listener hands it over. */
+    sealed interface Item {
+        Runnable onComplete();
+    }
+
+    /** A row that maps to an event. */
+    record Event(ChangeEvent event, Runnable onComplete) implements Item {
+    }
+
+    /** A row that is not an event (see {@link EventMapper}), with the reason. */
+    record Refused(ChangeLogRow row, String reason, Runnable onComplete) implements Item {
+    }
 }

@@ -75,6 +75,22 @@ public interface ObserversConfig {
     interface Redis {
         /** Redis URL ({@code redis://[:pass@]host:port[/db]}); none starts the embedded server. */
         Optional<String> url();
+
+        /** Prefix of every key the daemon writes, so deployments can share one Redis. */
+        @WithDefault("observers:")
+        String keyPrefix();
+    }
+
+    Dedup dedup();
+
+    interface Dedup {
+        /** Suppress effects already done within the window (see dedup-window-secs). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** When Redis is down: false keeps delivering (at-least-once, counted); true waits for Redis. */
+        @WithDefault("false")
+        boolean failClosed();
     }
 
     interface Elasticsearch {

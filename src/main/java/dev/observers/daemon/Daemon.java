@@ -7,6 +7,9 @@ import dev.observers.changelog.ChangeLogReader;
 import dev.observers.checkpoint.CheckpointPolicy;
 import dev.observers.checkpoint.PgCheckpointStore;
 import dev.observers.config.ObserversConfig;
+import dev.observers.dedup.Dedup;
+import dev.observers.dedup.DedupStore;
+import dev.observers.dedup.RedisDedupStore;
 import dev.observers.dispatch.ActionRunner;
 import dev.observers.dispatch.CircuitBreaker;
 import dev.observers.dispatch.DispatchMetrics;
@@ -15,6 +18,7 @@ import dev.observers.dispatch.ObserverEventHandler;
 import dev.observers.dispatch.PgDeadLetterStore;
 import dev.observers.observer.ObserverCatalog;
 import dev.observers.postgres.Postgres;
+import dev.observers.redis.Redis;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,12 +53,16 @@ public class Daemon {
     private final Vertx vertx;
     private final MeterRegistry registry;
     private final ObserverCatalog catalog;
+    private final Redis redis;
+    private final String instance = instanceName();
     private ChangeLogNotifications notifications;
     private ChangeLogListener listener;
     private Dispatcher dispatcher;
 
     @Inject
-    public Daemon(ObserversConfig config, Postgres postgres, Vertx vertx, MeterRegistry registry, ObserverCatalog catalog) {
+    public Daemon(ObserversConfig config, Postgres postgres, Redis redis, Vertx vertx, MeterRegistry registry,
+                  ObserverCatalog catalog) {
+        this.redis = redis;
         this.config = config;
         this.postgres = postgres;
         this.vertx = vertx;
@@ -69,13 +77,17 @@ public class Daemon {
         DispatchMetrics metrics = new DispatchMetrics(registry);
         ActionRunner runner = new ActionRunner(config.maxConcurrentActions(), Clock.systemUTC(), metrics,
                 () -> new CircuitBreaker(5, Duration.ofSeconds(5), Duration.ofMinutes(5)));
-        dispatcher = new Dispatcher(OBSERVERS_LISTENER, runner, new PgDeadLetterStore(pool), EventJson::of, metrics);
+        Dedup dedup = new Dedup(config.dedup().enabled() ? new RedisDedupStore(redis::client) : DedupStore.none(),
+                config.redis().keyPrefix(), instance, Duration.ofSeconds(config.dedupWindowSecs()),
+                config.dedup().failClosed(), registry, Clock.systemUTC());
+        dispatcher = new Dispatcher(OBSERVERS_LISTENER, runner, new PgDeadLetterStore(pool), EventJson::of, metrics, dedup);
         var settings = new ChangeLogListener.Settings(config.listener().batchSize(),
                 Duration.ofMillis(config.listener().pollIntervalMs()), config.listener().maxInFlight(),
                 new CheckpointPolicy(config.checkpoint().batchSize(), Duration.ofMillis(config.checkpoint().intervalMs())));
         listener = new ChangeLogListener(OBSERVERS_LISTENER, new ChangeLogReader(pool),
-                new PgCheckpointStore(pool, config.checkpoint().batchSize(), instanceName()),
-                new ObserverEventHandler(OBSERVERS_LISTENER, catalog::planner, dispatcher), settings, Clock.systemUTC());
+                new PgCheckpointStore(pool, config.checkpoint().batchSize(), instance),
+                new ObserverEventHandler(OBSERVERS_LISTENER, catalog::planner, dispatcher, dedup), settings,
+                Clock.systemUTC());
         registerMeters(listener);
         notifications = new ChangeLogNotifications(vertx, postgres.url());
         notifications.onNotify(listener::wake);
@@ -107,7 +119,9 @@ public class Daemon {
                 .description("Events read and not yet complete").tag("listener", l.id()).register(registry);
     }
 
+    /** This process, as claims and checkpoints record it: host, pid and a start nonce. */
     private static String instanceName() {
-        return "observers@" + ManagementFactory.getRuntimeMXBean().getName();
+        return "observers@" + ManagementFactory.getRuntimeMXBean().getName() + "#"
+                + Long.toHexString(System.nanoTime() & 0xffffff);
     }
 }

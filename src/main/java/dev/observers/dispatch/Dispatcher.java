@@ -2,6 +2,7 @@ package dev.observers.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.observers.changelog.ChangeEvent;
+import dev.observers.dedup.Dedup;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -30,16 +31,18 @@ public final class Dispatcher {
     private final DeadLetterStore deadLetters;
     private final Function<ChangeEvent, JsonNode> eventJson;
     private final DispatchMetrics metrics;
+    private final Dedup dedup;
     private final Lanes<Job> lanes = new Lanes<>(this::start);
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("event-", 0).factory());
 
     public Dispatcher(String listenerId, ActionRunner runner, DeadLetterStore deadLetters,
-                      Function<ChangeEvent, JsonNode> eventJson, DispatchMetrics metrics) {
+                      Function<ChangeEvent, JsonNode> eventJson, DispatchMetrics metrics, Dedup dedup) {
         this.listenerId = listenerId;
         this.runner = runner;
         this.deadLetters = deadLetters;
         this.eventJson = eventJson;
         this.metrics = metrics;
+        this.dedup = dedup;
     }
 
     /** Queues {@code event} behind earlier events of its entity; an event with no runs completes at once. */
@@ -90,7 +93,7 @@ public final class Dispatcher {
 
     private void process(Job job) throws InterruptedException {
         ChangeEvent event = job.event();
-        record Running(ObserverRun run, PlannedAction action, Future<ActionRunner.Result> result) {
+        record Running(ObserverRun run, PlannedAction action, String dedupKey, Future<ActionRunner.Result> result) {
         }
         List<Running> running = new ArrayList<>();
         for (ObserverRun run : job.runs()) {
@@ -100,8 +103,17 @@ public final class Dispatcher {
             }
             for (PlannedAction action : run.actions()) {
                 String key = event.id() + ":" + run.observer() + ":" + action.index();
-                running.add(new Running(run, action,
-                        threads.submit(() -> runner.run(event, run.observer(), action, run.retry(), key))));
+                String dedupKey = dedup.key(listenerId, event, run.observer(), action.index());
+                running.add(new Running(run, action, dedupKey, threads.submit(() -> {
+                    dedup.claim(dedupKey, action.timeout());
+                    ActionRunner.Result result = runner.run(event, run.observer(), action, run.retry(), key);
+                    if (result instanceof ActionRunner.Succeeded) {
+                        dedup.markDone(dedupKey);
+                    } else {
+                        dedup.release(dedupKey);
+                    }
+                    return result;
+                })));
             }
         }
         for (Running r : running) {

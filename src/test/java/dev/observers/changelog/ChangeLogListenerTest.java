@@ -51,19 +51,23 @@ class ChangeLogListenerTest {
         final ExecutorService workers = Executors.newFixedThreadPool(4);
 
         @Override
-        public void handle(ChangeEvent event, Runnable onComplete) {
-            handled.add(event.pk());
-            workers.submit(() -> {
-                Thread.sleep(1);
-                onComplete.run();
-                return null;
-            });
-        }
-
-        @Override
-        public void refuse(ChangeLogRow row, String reason, Runnable onComplete) {
-            refused.put(row.position().pk(), reason);
-            onComplete.run();
+        public void handle(List<Item> batch) {
+            for (Item item : batch) {
+                switch (item) {
+                    case Event(ChangeEvent event, Runnable onComplete) -> {
+                        handled.add(event.pk());
+                        workers.submit(() -> {
+                            Thread.sleep(1);
+                            onComplete.run();
+                            return null;
+                        });
+                    }
+                    case Refused(ChangeLogRow row, String reason, Runnable onComplete) -> {
+                        refused.put(row.position().pk(), reason);
+                        onComplete.run();
+                    }
+                }
+            }
         }
     }
 

@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 /** The packaged daemon end to end: rows written with SQL become webhook deliveries, across stops and crashes. */
 class PipelineIT {
 
-    private static Path observers(HttpReceiver receiver, String entity) throws Exception {
+    static Path observers(HttpReceiver receiver, String entity) throws Exception {
         Path file = Files.createTempFile("observers-", ".yaml");
         Files.writeString(file, """
                 observers:
@@ -45,7 +45,7 @@ class PipelineIT {
         return file;
     }
 
-    private static Map<String, String> env(PgUrl db, Path observers, Map<String, String> extra) {
+    static Map<String, String> env(PgUrl db, Path observers, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "OBSERVERS_DB_URL", db.toUrl(),
                 "OBSERVERS_REDIS_URL", TestServers.redis().address(),
@@ -54,7 +54,7 @@ class PipelineIT {
         return env;
     }
 
-    private static List<String> insert(PgUrl db, String entity, int n) throws Exception {
+    static List<String> insert(PgUrl db, String entity, int n) throws Exception {
         List<String> ids = new ArrayList<>();
         try (Connection c = PostgresServer.connect(db); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("INSERT INTO core.tb_entity_change_log (object_type, object_id,"

@@ -7,6 +7,8 @@ import dev.observers.action.Invocation;
 import dev.observers.changelog.ChangeEvent;
 import dev.observers.changelog.EventKind;
 import dev.observers.checkpoint.Position;
+import dev.observers.dedup.Dedup;
+import dev.observers.dedup.DedupStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,8 @@ class DispatcherTest {
     private final ActionRunner runner = new ActionRunner(50, Clock.systemUTC(), new DispatchMetrics(registry),
             () -> new CircuitBreaker(3, Duration.ofMillis(200), Duration.ofSeconds(1)));
     private final Dispatcher dispatcher = new Dispatcher("observers", runner, deadLetters::add,
-            e -> JsonNodeFactory.instance.objectNode().put("id", e.id().toString()), new DispatchMetrics(registry));
+            e -> JsonNodeFactory.instance.objectNode().put("id", e.id().toString()), new DispatchMetrics(registry),
+            new Dedup(DedupStore.none(), "test:", "test", Duration.ofMinutes(5), false, registry, Clock.systemUTC()));
     private long pk;
 
     @AfterEach

@@ -1,0 +1,164 @@
+package dev.observers.dedup;
+
+import dev.observers.changelog.ChangeEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The dedup window: which actions of which events were already done, so a replay repeats only the
+ * actions that were in flight when a daemon died. Each action is claimed while it runs (tagged with
+ * this instance; a claim never suppresses anything, so one left by a crashed daemon costs nothing)
+ * and marked done when it succeeds. When Redis is down it either keeps delivering (the default:
+ * at-least-once, the outage logged once and the skipped checks counted) or, fail-closed, waits.
+ */
+public final class Dedup {
+
+    private static final Logger LOG = Logger.getLogger(Dedup.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration CLAIM_MARGIN = Duration.ofSeconds(5);
+
+    private final DedupStore store;
+    private final String prefix;
+    private final String instance;
+    private final Duration window;
+    private final boolean failClosed;
+    private final Clock clock;
+    private final Counter skipped;
+    private final Counter unchecked;
+    private Instant outageSince;
+    private Instant nextProbe = Instant.MIN;
+    private Duration backoff = FIRST_BACKOFF;
+
+    public Dedup(DedupStore store, String keyPrefix, String instance, Duration window, boolean failClosed,
+                 MeterRegistry registry, Clock clock) {
+        this.store = store;
+        this.prefix = keyPrefix + "dedup:";
+        this.instance = instance;
+        this.window = window;
+        this.failClosed = failClosed;
+        this.clock = clock;
+        this.skipped = Counter.builder("observer_dedup_skipped_total")
+                .description("Actions not run because the dedup window says they were done").register(registry);
+        this.unchecked = Counter.builder("observer_dedup_unchecked_total")
+                .description("Actions run without a dedup check because Redis was unavailable").register(registry);
+        Gauge.builder("observer_dedup_available", this, d -> d.available() ? 1 : 0)
+                .description("1 while the dedup store answers").register(registry);
+    }
+
+    /** The key of one action of one event for one listener. */
+    public String key(String listener, ChangeEvent event, String observer, int actionIndex) {
+        String id = event.id() != null ? event.id().toString() : "pk" + event.pk();
+        return prefix + listener + ":" + id + ":" + observer + ":" + actionIndex;
+    }
+
+    /**
+     * Which of {@code keys} are done. Fail-open: empty while Redis is down (those actions run, and are
+     * counted as unchecked). Fail-closed: waits until Redis answers.
+     */
+    public Set<String> done(Collection<String> keys) throws InterruptedException {
+        if (keys.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> done = call(() -> store.done(keys), keys.size());
+        if (done == null) {
+            return Set.of();
+        }
+        skipped.increment(done.size());
+        return done;
+    }
+
+    /** Claims {@code key} for an action with this timeout; best effort. */
+    public void claim(String key, Duration actionTimeout) {
+        if (!outage()) {
+            try {
+                store.claim(key, instance, actionTimeout.plus(CLAIM_MARGIN));
+            } catch (DedupUnavailableException e) {
+                failed(e);
+            }
+        }
+    }
+
+    /** Records that the action succeeded. Fail-closed waits until that is stored. */
+    public void markDone(String key) throws InterruptedException {
+        call(() -> {
+            store.markDone(key, window);
+            return Boolean.TRUE;
+        }, 0);
+    }
+
+    /** Drops this instance's claim after the action failed for good, so a later retry runs. */
+    public void release(String key) {
+        if (!outage()) {
+            try {
+                store.release(key, instance);
+            } catch (DedupUnavailableException e) {
+                failed(e);
+            }
+        }
+    }
+
+    public synchronized boolean available() {
+        return outageSince == null;
+    }
+
+    /** Runs {@code op} against the store per the availability policy; null when skipped (fail-open). */
+    private <T> T call(Supplier<T> op, int actions) throws InterruptedException {
+        while (true) {
+            if (!outage()) {
+                try {
+                    T result = op.get();
+                    recovered();
+                    return result;
+                } catch (DedupUnavailableException e) {
+                    failed(e);
+                }
+            }
+            if (!failClosed) {
+                unchecked.increment(actions);
+                return null;
+            }
+            Thread.sleep(Math.max(1, Duration.between(clock.instant(), probeTime()).toMillis()));
+        }
+    }
+
+    private synchronized boolean outage() {
+        return outageSince != null && clock.instant().isBefore(nextProbe);
+    }
+
+    private synchronized Instant probeTime() {
+        return nextProbe;
+    }
+
+    private synchronized void failed(DedupUnavailableException e) {
+        Instant now = clock.instant();
+        if (outageSince == null) {
+            outageSince = now;
+            backoff = FIRST_BACKOFF;
+            LOG.warnf("dedup store unavailable (%s); %s until it returns", e.getMessage(),
+                    failClosed ? "waiting (OBSERVERS_DEDUP_FAIL_CLOSED=true)"
+                            : "delivering without dedup checks (at-least-once)");
+        } else {
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+        nextProbe = now.plus(backoff);
+    }
+
+    private synchronized void recovered() {
+        if (outageSince != null) {
+            LOG.infof("dedup store is back after %d s; dedup resumed",
+                    Duration.between(outageSince, clock.instant()).toSeconds());
+            outageSince = null;
+            backoff = FIRST_BACKOFF;
+        }
+    }
+}

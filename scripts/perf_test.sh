@@ -6,6 +6,7 @@
 #   scripts/perf_test.sh                      # N=20000 events per size, sizes "1 10 100 1000"
 #   N=50000 SIZES="100 1000" scripts/perf_test.sh
 #   PERF_DB_URL=postgresql://postgres@127.0.0.1:5432/postgres scripts/perf_test.sh
+#   DEDUP=on PERF_REDIS_URL=redis://127.0.0.1:6379 scripts/perf_test.sh   # with the Redis dedup window
 #
 # Needs psql. PERF_DB_URL names a server whose user may create databases (default: the local
 # server on 127.0.0.1:5432); the benchmark creates and drops its own database, observers_perf.
@@ -16,6 +17,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 N=${N:-20000}
 SIZES=${SIZES:-"1 10 100 1000"}
 PERF_DB_URL=${PERF_DB_URL:-postgresql://postgres@127.0.0.1:5432/postgres}
+DEDUP=${DEDUP:-off}
+PERF_REDIS_URL=${PERF_REDIS_URL:-redis://127.0.0.1:6379}
 admin_url=$PERF_DB_URL
 db_url="${PERF_DB_URL%/*}/observers_perf"
 work=$(mktemp -d /tmp/observers-perf.XXXXXX)
@@ -30,13 +33,15 @@ q() { psql "$db_url" -qtAX -v ON_ERROR_STOP=1 -c "$1"; }
 printf 'machine: %s, %s cores, %s; PostgreSQL: %s\n' "$(uname -srm)" "$(nproc)" \
   "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)" \
   "$(psql "$admin_url" -qtAX -c 'SHOW server_version')"
-printf 'events per run: %s; action: log (debug, below threshold); dedup and search off\n\n' "$N"
+printf 'events per run: %s; action: log (debug, below threshold); dedup %s; search off\n\n' "$N" "$DEDUP"
 printf '%-16s %10s %12s %14s %10s\n' "checkpoint batch" "seconds" "events/s" "FraiseQL claim" "ratio"
 
 for size in $SIZES; do
   psql "$admin_url" -qtAX -c "DROP DATABASE IF EXISTS observers_perf" -c "CREATE DATABASE observers_perf" >/dev/null
   http_port=$(( 20000 + RANDOM % 20000 ))
-  OBSERVERS_DB_URL=$db_url OBSERVERS_REDIS_URL=redis://127.0.0.1:1 OBSERVERS_CONFIG="$root/scripts/perf/log-observer.yaml" \
+  if [ "$DEDUP" = on ]; then redis_url=$PERF_REDIS_URL; dedup_enabled=true; else redis_url=redis://127.0.0.1:1; dedup_enabled=false; fi
+  OBSERVERS_DB_URL=$db_url OBSERVERS_REDIS_URL=$redis_url OBSERVERS_DEDUP_ENABLED=$dedup_enabled \
+    OBSERVERS_REDIS_KEY_PREFIX="perf-$$-$size:" OBSERVERS_CONFIG="$root/scripts/perf/log-observer.yaml" \
     OBSERVERS_CHECKPOINT_BATCH_SIZE=$size OBSERVERS_CHECKPOINT_INTERVAL_MS=1000 OBSERVERS_HTTP_PORT=$http_port \
     "$root/scripts/observers" run >"$work/daemon-$size.log" 2>&1 &
   daemon_pid=$!

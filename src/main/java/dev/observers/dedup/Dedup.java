@@ -62,30 +62,21 @@ public final class Dedup {
     }
 
     /**
-     * Which of {@code keys} are done. Fail-open: empty while Redis is down (those actions run, and are
-     * counted as unchecked). Fail-closed: waits until Redis answers.
+     * Which of {@code keys} are done; the others are claimed for this instance for a little over
+     * {@code longestTimeout}. Fail-open: empty while Redis is down (those actions run, counted as
+     * unchecked). Fail-closed: waits until Redis answers.
      */
-    public Set<String> done(Collection<String> keys) throws InterruptedException {
+    public Set<String> claimUnlessDone(Collection<String> keys, Duration longestTimeout) throws InterruptedException {
         if (keys.isEmpty()) {
             return Set.of();
         }
-        Set<String> done = call(() -> store.done(keys), keys.size());
+        Duration ttl = longestTimeout.plus(CLAIM_MARGIN);
+        Set<String> done = call(() -> store.claimUnlessDone(keys, instance, ttl), keys.size());
         if (done == null) {
             return Set.of();
         }
         skipped.increment(done.size());
         return done;
-    }
-
-    /** Claims {@code key} for an action with this timeout; best effort. */
-    public void claim(String key, Duration actionTimeout) {
-        if (!outage()) {
-            try {
-                store.claim(key, instance, actionTimeout.plus(CLAIM_MARGIN));
-            } catch (DedupUnavailableException e) {
-                failed(e);
-            }
-        }
     }
 
     /** Records that the action succeeded. Fail-closed waits until that is stored. */

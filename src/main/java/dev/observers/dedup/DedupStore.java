@@ -13,11 +13,8 @@ public interface DedupStore {
     /** No store: nothing is ever done, every action runs (dedup disabled). */
     static DedupStore none() {
         return new DedupStore() {
-            public Set<String> done(Collection<String> keys) {
+            public Set<String> claimUnlessDone(Collection<String> keys, String instance, Duration ttl) {
                 return Set.of();
-            }
-
-            public void claim(String key, String instance, Duration ttl) {
             }
 
             public void markDone(String key, Duration window) {
@@ -28,11 +25,11 @@ public interface DedupStore {
         };
     }
 
-    /** Which of {@code keys} are done, in one round trip. */
-    Set<String> done(Collection<String> keys);
-
-    /** Marks {@code key} claimed by {@code instance} for {@code ttl}, unless it is done. */
-    void claim(String key, String instance, Duration ttl);
+    /**
+     * In one round trip: which of {@code keys} are done, and a claim by {@code instance} for {@code ttl}
+     * on each of the others (replacing any claim a crashed instance left).
+     */
+    Set<String> claimUnlessDone(Collection<String> keys, String instance, Duration ttl);
 
     /** Marks {@code key} done for {@code window}. */
     void markDone(String key, Duration window);

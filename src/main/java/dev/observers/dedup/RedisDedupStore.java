@@ -1,7 +1,5 @@
 package dev.observers.dedup;
 
-import org.redisson.api.BatchOptions;
-import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -12,23 +10,30 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * Dedup state in Redis: one string key per action, {@code claimed:<instance>} with a TTL a little over
- * the action's timeout, then {@code done} for the dedup window. Reads for a whole batch go in one
- * pipelined round trip.
+ * the action's timeout, then {@code done} for the dedup window. The check and the claims of a whole
+ * batch are one script call: one round trip per batch. (Keys of one batch must live on one node; Redis
+ * Cluster would need hash tags.)
  */
 public final class RedisDedupStore implements DedupStore {
 
     static final String DONE = "done";
 
-    /** Claims only where nothing is done; a stale claim of a crashed instance is simply replaced. */
-    private static final String CLAIM = """
-            if redis.call('GET', KEYS[1]) == 'done' then return 0 end
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            return 1""";
+    /** Per key: 1 when done; otherwise claims it (a crashed instance's claim is simply replaced) and 0. */
+    private static final String CLAIM_UNLESS_DONE = """
+            local result = {}
+            for i, key in ipairs(KEYS) do
+                if redis.call('GET', key) == 'done' then
+                    result[i] = 1
+                else
+                    redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
+                    result[i] = 0
+                end
+            end
+            return result""";
 
     private static final String RELEASE = """
             if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -42,39 +47,25 @@ public final class RedisDedupStore implements DedupStore {
     }
 
     @Override
-    public Set<String> done(Collection<String> keys) {
+    public Set<String> claimUnlessDone(Collection<String> keys, String instance, Duration ttl) {
         if (keys.isEmpty()) {
             return Set.of();
         }
+        List<Object> order = new ArrayList<>(keys);
+        List<?> flags;
         try {
-            RBatch batch = redis.get().createBatch(BatchOptions.defaults().responseTimeout(3, TimeUnit.SECONDS)
-                    .retryAttempts(0));
-            List<String> order = new ArrayList<>(keys);
-            for (String key : order) {
-                batch.<String>getBucket(key, StringCodec.INSTANCE).getAsync();
-            }
-            List<?> values = batch.execute().getResponses();
-            Set<String> done = new HashSet<>();
-            for (int i = 0; i < order.size(); i++) {
-                if (DONE.equals(values.get(i))) {
-                    done.add(order.get(i));
-                }
-            }
-            return done;
+            flags = redis.get().getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, CLAIM_UNLESS_DONE,
+                    RScript.ReturnType.LIST, order, "claimed:" + instance, String.valueOf(ttl.toMillis()));
         } catch (RuntimeException e) {
             throw unavailable(e);
         }
-    }
-
-    /** Sent without waiting: a claim informs, it never decides, so it need not delay the action. */
-    @Override
-    public void claim(String key, String instance, Duration ttl) {
-        try {
-            redis.get().getScript(StringCodec.INSTANCE).evalAsync(RScript.Mode.READ_WRITE, CLAIM,
-                    RScript.ReturnType.LONG, List.of(key), "claimed:" + instance, String.valueOf(ttl.toMillis()));
-        } catch (RuntimeException e) {
-            throw unavailable(e);
+        Set<String> done = new HashSet<>();
+        for (int i = 0; i < order.size(); i++) {
+            if (Long.valueOf(1).equals(flags.get(i))) {
+                done.add((String) order.get(i));
+            }
         }
+        return done;
     }
 
     @Override

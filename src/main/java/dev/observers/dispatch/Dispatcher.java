@@ -105,7 +105,6 @@ public final class Dispatcher {
                 String key = event.id() + ":" + run.observer() + ":" + action.index();
                 String dedupKey = dedup.key(listenerId, event, run.observer(), action.index());
                 running.add(new Running(run, action, dedupKey, threads.submit(() -> {
-                    dedup.claim(dedupKey, action.timeout());
                     ActionRunner.Result result = runner.run(event, run.observer(), action, run.retry(), key);
                     if (result instanceof ActionRunner.Succeeded) {
                         dedup.markDone(dedupKey);

@@ -7,6 +7,7 @@ import dev.observers.changelog.ChangeLogRow;
 import dev.observers.changelog.EventHandler;
 import dev.observers.dedup.Dedup;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,7 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * The observers listener's handler: plans each event of a batch against the observers in force,
- * drops the actions the dedup window says were already done (one round trip per batch), and hands
+ * drops the actions the dedup window says were already done and claims the others (one round trip
+ * per batch), and hands
  * the rest to the dispatcher. A definitions reload swaps the planner; events already planned keep
  * the observers they matched, so a reload neither loses nor repeats in-flight work.
  */
@@ -42,6 +44,7 @@ public final class ObserverEventHandler implements EventHandler {
         EventPlanner current = planner.get();
         List<Planned> planned = new ArrayList<>(batch.size());
         List<String> keys = new ArrayList<>();
+        Duration longest = Duration.ZERO;
         for (Item item : batch) {
             switch (item) {
                 case Event e -> {
@@ -50,13 +53,14 @@ public final class ObserverEventHandler implements EventHandler {
                     for (ObserverRun run : runs) {
                         for (PlannedAction a : run.actions()) {
                             keys.add(dedup.key(listenerId, e.event(), run.observer(), a.index()));
+                            longest = a.timeout().compareTo(longest) > 0 ? a.timeout() : longest;
                         }
                     }
                 }
                 case Refused r -> refuse(r.row(), r.reason(), r.onComplete());
             }
         }
-        Set<String> done = dedup.done(keys);
+        Set<String> done = dedup.claimUnlessDone(keys, longest);
         for (Planned p : planned) {
             ChangeEvent event = p.item().event();
             List<ObserverRun> runs = done.isEmpty() ? p.runs() : withoutDone(event, p.runs(), done);

@@ -31,13 +31,9 @@ class DedupTest {
             }
         }
 
-        public Set<String> done(Collection<String> keys) {
+        public Set<String> claimUnlessDone(Collection<String> keys, String instance, Duration ttl) {
             check();
             return keys.stream().filter(done::contains).collect(java.util.stream.Collectors.toSet());
-        }
-
-        public void claim(String key, String instance, Duration ttl) {
-            check();
         }
 
         public void markDone(String key, Duration window) {
@@ -57,7 +53,7 @@ class DedupTest {
         SwitchableStore store = new SwitchableStore();
         Dedup dedup = new Dedup(store, "p:", "me", Duration.ofMinutes(5), false, registry, Clock.systemUTC());
         dedup.markDone("p:dedup:a");
-        assertThat(dedup.done(List.of("p:dedup:a", "p:dedup:b"))).containsExactly("p:dedup:a");
+        assertThat(dedup.claimUnlessDone(List.of("p:dedup:a", "p:dedup:b"), Duration.ofSeconds(1))).containsExactly("p:dedup:a");
         assertThat(registry.get("observer_dedup_skipped_total").counter().count()).isEqualTo(1);
     }
 
@@ -67,16 +63,16 @@ class DedupTest {
         Dedup dedup = new Dedup(store, "p:", "me", Duration.ofMinutes(5), false, registry, Clock.systemUTC());
         store.done.add("k");
         store.down.set(true);
-        assertThat(dedup.done(List.of("k", "j"))).isEmpty();
+        assertThat(dedup.claimUnlessDone(List.of("k", "j"), Duration.ofSeconds(1))).isEmpty();
         assertThat(dedup.available()).isFalse();
         int callsAfterFirstFailure = store.calls.get();
-        assertThat(dedup.done(List.of("k"))).as("no new probe before the backoff").isEmpty();
+        assertThat(dedup.claimUnlessDone(List.of("k"), Duration.ofSeconds(1))).as("no new probe before the backoff").isEmpty();
         assertThat(store.calls.get()).isEqualTo(callsAfterFirstFailure);
         assertThat(registry.get("observer_dedup_unchecked_total").counter().count()).isEqualTo(3);
 
         store.down.set(false);
         Thread.sleep(1_100);
-        assertThat(dedup.done(List.of("k"))).containsExactly("k");
+        assertThat(dedup.claimUnlessDone(List.of("k"), Duration.ofSeconds(1))).containsExactly("k");
         assertThat(dedup.available()).isTrue();
     }
 
@@ -87,7 +83,7 @@ class DedupTest {
         store.down.set(true);
         CompletableFuture<Set<String>> answer = CompletableFuture.supplyAsync(() -> {
             try {
-                return dedup.done(List.of("k"));
+                return dedup.claimUnlessDone(List.of("k"), Duration.ofSeconds(1));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 class RedisDedupStoreTest {
 
@@ -37,28 +36,25 @@ class RedisDedupStoreTest {
     }
 
     @Test
-    void onlyDoneKeysAreReportedDoneInOneBatch() {
+    void oneCallReportsTheDoneKeysAndClaimsTheOthers() {
         String a = prefix + "a";
         String b = prefix + "b";
         String c = prefix + "c";
         store.markDone(a, Duration.ofMinutes(5));
-        store.claim(b, "inst-1", Duration.ofMinutes(1));
-        await().until(() -> value(b) != null);
-        assertThat(store.done(List.of(a, b, c))).containsExactly(a);
+        assertThat(store.claimUnlessDone(List.of(a, b, c), "inst-1", Duration.ofMinutes(1))).containsExactly(a);
+        assertThat(value(a)).isEqualTo("done");
+        assertThat(value(b)).isEqualTo("claimed:inst-1");
+        assertThat(value(c)).isEqualTo("claimed:inst-1");
         assertThat(redis.getBucket(a, StringCodec.INSTANCE).remainTimeToLive()).isBetween(290_000L, 300_000L);
+        assertThat(redis.getBucket(b, StringCodec.INSTANCE).remainTimeToLive()).isBetween(50_000L, 60_000L);
     }
 
     @Test
-    void aClaimNeverOverwritesDoneAndReplacesAStaleClaim() {
-        String done = prefix + "done";
-        store.markDone(done, Duration.ofMinutes(5));
-        store.claim(done, "inst-2", Duration.ofMinutes(1));
+    void aClaimLeftByACrashedInstanceDoesNotSuppressTheAction() {
         String stale = prefix + "stale";
-        store.claim(stale, "crashed", Duration.ofMinutes(1));
-        await().until(() -> "claimed:crashed".equals(value(stale)));
-        store.claim(stale, "inst-2", Duration.ofSeconds(30));
-        await().until(() -> "claimed:inst-2".equals(value(stale)));
-        assertThat(value(done)).isEqualTo("done");
+        store.claimUnlessDone(List.of(stale), "crashed", Duration.ofMinutes(1));
+        assertThat(store.claimUnlessDone(List.of(stale), "inst-2", Duration.ofSeconds(30))).isEmpty();
+        assertThat(value(stale)).isEqualTo("claimed:inst-2");
         assertThat(redis.getBucket(stale, StringCodec.INSTANCE).remainTimeToLive()).isBetween(1L, 30_000L);
     }
 
@@ -66,9 +62,8 @@ class RedisDedupStoreTest {
     void releaseDropsOnlyThisInstancesClaim() {
         String mine = prefix + "mine";
         String theirs = prefix + "theirs";
-        store.claim(mine, "me", Duration.ofMinutes(1));
-        store.claim(theirs, "other", Duration.ofMinutes(1));
-        await().until(() -> value(mine) != null && value(theirs) != null);
+        store.claimUnlessDone(List.of(mine), "me", Duration.ofMinutes(1));
+        store.claimUnlessDone(List.of(theirs), "other", Duration.ofMinutes(1));
         store.release(mine, "me");
         store.release(theirs, "me");
         assertThat(value(mine)).isNull();

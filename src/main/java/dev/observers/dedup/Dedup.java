@@ -9,8 +9,14 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
 
 /**
@@ -35,6 +41,10 @@ public final class Dedup {
     private final Clock clock;
     private final Counter skipped;
     private final Counter unchecked;
+    private static final int MAX_GROUP = 1_000;
+
+    private final BlockingQueue<PendingDone> doneQueue = new LinkedBlockingQueue<>();
+    private Thread writer;
     private Instant outageSince;
     private Instant nextProbe = Instant.MIN;
     private Duration backoff = FIRST_BACKOFF;
@@ -79,12 +89,50 @@ public final class Dedup {
         return done;
     }
 
-    /** Records that the action succeeded. Fail-closed waits until that is stored. */
+    /**
+     * Records that the action succeeded and returns once that is stored (or skipped, fail-open). Marks
+     * from concurrent actions are written together, one pipelined round trip per group.
+     */
     public void markDone(String key) throws InterruptedException {
-        call(() -> {
-            store.markDone(key, window);
-            return Boolean.TRUE;
-        }, 0);
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        doneQueue.add(new PendingDone(key, stored));
+        startWriter();
+        try {
+            stored.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("writing a dedup mark failed", e.getCause());
+        }
+    }
+
+    private record PendingDone(String key, CompletableFuture<Void> stored) {
+    }
+
+    private synchronized void startWriter() {
+        if (writer == null) {
+            writer = Thread.ofPlatform().daemon().name("dedup-done-writer").start(this::writeDoneMarks);
+        }
+    }
+
+    private void writeDoneMarks() {
+        List<PendingDone> group = new ArrayList<>();
+        while (true) {
+            try {
+                group.add(doneQueue.take());
+                doneQueue.drainTo(group, MAX_GROUP - 1);
+                List<String> keys = group.stream().map(PendingDone::key).toList();
+                call(() -> {
+                    store.markDone(keys, window);
+                    return Boolean.TRUE;
+                }, 0);
+                group.forEach(p -> p.stored().complete(null));
+            } catch (InterruptedException e) {
+                group.forEach(p -> p.stored().completeExceptionally(e));
+                return;
+            } catch (RuntimeException e) {
+                group.forEach(p -> p.stored().completeExceptionally(e));
+            }
+            group.clear();
+        }
     }
 
     /** Drops this instance's claim after the action failed for good, so a later retry runs. */

@@ -17,7 +17,7 @@ public interface DedupStore {
                 return Set.of();
             }
 
-            public void markDone(String key, Duration window) {
+            public void markDone(Collection<String> keys, Duration window) {
             }
 
             public void release(String key, String instance) {
@@ -31,8 +31,8 @@ public interface DedupStore {
      */
     Set<String> claimUnlessDone(Collection<String> keys, String instance, Duration ttl);
 
-    /** Marks {@code key} done for {@code window}. */
-    void markDone(String key, Duration window);
+    /** Marks {@code keys} done for {@code window}, in one round trip. */
+    void markDone(Collection<String> keys, Duration window);
 
     /** Removes {@code instance}'s claim on {@code key}, leaving anything else as it is. */
     void release(String key, String instance);

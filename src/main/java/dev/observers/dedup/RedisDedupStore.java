@@ -1,5 +1,7 @@
 package dev.observers.dedup;
 
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -69,9 +71,13 @@ public final class RedisDedupStore implements DedupStore {
     }
 
     @Override
-    public void markDone(String key, Duration window) {
+    public void markDone(Collection<String> keys, Duration window) {
         try {
-            redis.get().<String>getBucket(key, StringCodec.INSTANCE).set(DONE, window);
+            RBatch batch = redis.get().createBatch(BatchOptions.defaults());
+            for (String key : keys) {
+                batch.<String>getBucket(key, StringCodec.INSTANCE).setAsync(DONE, window);
+            }
+            batch.execute();
         } catch (RuntimeException e) {
             throw unavailable(e);
         }

@@ -36,9 +36,9 @@ class DedupTest {
             return keys.stream().filter(done::contains).collect(java.util.stream.Collectors.toSet());
         }
 
-        public void markDone(String key, Duration window) {
+        public void markDone(Collection<String> keys, Duration window) {
             check();
-            done.add(key);
+            done.addAll(keys);
         }
 
         public void release(String key, String instance) {

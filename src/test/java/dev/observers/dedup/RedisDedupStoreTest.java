@@ -40,7 +40,7 @@ class RedisDedupStoreTest {
         String a = prefix + "a";
         String b = prefix + "b";
         String c = prefix + "c";
-        store.markDone(a, Duration.ofMinutes(5));
+        store.markDone(List.of(a), Duration.ofMinutes(5));
         assertThat(store.claimUnlessDone(List.of(a, b, c), "inst-1", Duration.ofMinutes(1))).containsExactly(a);
         assertThat(value(a)).isEqualTo("done");
         assertThat(value(b)).isEqualTo("claimed:inst-1");

@@ -36,6 +36,11 @@ public final class ConfigCheck {
         check.range("observers.action-timeout-ms", config.actionTimeoutMs(), 1, 86_400_000);
         check.range("observers.http-connect-timeout-ms", config.httpConnectTimeoutMs(), 1, 600_000);
         check.range("observers.dedup-window-secs", config.dedupWindowSecs(), 1, 30L * 86_400);
+        check.range("observers.cache.ttl-secs", config.cache().ttlSecs(), 1, 30L * 86_400);
+        check.range("observers.cache.local-max-entries", config.cache().localMaxEntries(), 0, 10_000_000);
+        check.range("observers.cache.local-ttl-secs", config.cache().localTtlSecs(), 1, 86_400);
+        check.range("observers.cache.redis-timeout-ms", config.cache().redisTimeoutMs(), 1, 60_000);
+        check.range("observers.lookup.timeout-ms", config.lookup().timeoutMs(), 1, 600_000);
         check.range("observers.http-port", config.httpPort(), 0, 65_535);
         check.range("observers.shutdown-timeout-ms", config.shutdownTimeoutMs(), 0, 3_600_000);
         check.range("observers.elasticsearch.bulk-size", config.elasticsearch().bulkSize(), 1, 100_000);
@@ -48,6 +53,11 @@ public final class ConfigCheck {
         if (config.broker().exchange().isBlank() || config.broker().exchange().length() > 255) {
             check.problems.add(EnvNames.describe("observers.broker.exchange")
                     + " must be an exchange name of 1 to 255 characters");
+        }
+        String keyPrefix = config.redis().keyPrefix();
+        if (keyPrefix.length() > 100 || !keyPrefix.matches("[^\\s*?\\[\\]\\\\]*")) {
+            check.problems.add(EnvNames.describe("observers.redis.key-prefix") + " is '" + keyPrefix
+                    + "': must be at most 100 characters without spaces or the glob characters * ? [ ] \\");
         }
         if (config.elasticsearch().indexPrefix().isBlank()
                 || !config.elasticsearch().indexPrefix().matches("[a-z0-9][a-z0-9_.-]*")) {

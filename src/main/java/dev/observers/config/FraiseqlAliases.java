@@ -20,6 +20,7 @@ public final class FraiseqlAliases implements ConfigSourceInterceptorFactory {
     public static final Map<String, String> ALIASES = Map.of(
             "observers.redis.url", "FRAISEQL_REDIS_URL",
             "observers.dedup-window-secs", "FRAISEQL_REDIS_DEDUP_WINDOW_SECS",
+            "observers.cache.ttl-secs", "FRAISEQL_REDIS_CACHE_TTL_SECS",
             "observers.max-concurrent-actions", "FRAISEQL_MAX_CONCURRENT_ACTIONS",
             "observers.action-timeout-ms", "FRAISEQL_CONCURRENT_TIMEOUT_MS",
             "observers.elasticsearch.url", "FRAISEQL_ELASTICSEARCH_URL",

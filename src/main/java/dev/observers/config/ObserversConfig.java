@@ -33,6 +33,10 @@ public interface ObserversConfig {
 
     Listener listener();
 
+    Cache cache();
+
+    Lookup lookup();
+
     /** Upper bound on actions running at once across all events. */
     @WithDefault("100")
     int maxConcurrentActions();
@@ -76,7 +80,7 @@ public interface ObserversConfig {
         /** Redis URL ({@code redis://[:pass@]host:port[/db]}); none starts the embedded server. */
         Optional<String> url();
 
-        /** Prefix of every key the daemon writes, so deployments can share one Redis. */
+        /** Prefix of every key the daemon writes, so several daemons (or other users) can share one Redis. */
         @WithDefault("observers:")
         String keyPrefix();
     }
@@ -177,6 +181,30 @@ public interface ObserversConfig {
         /** Events read but not yet complete, at most; reading pauses above it, so memory never grows with a backlog. */
         @WithDefault("10000")
         int maxInFlight();
+    }
+
+    interface Cache {
+        /** How long a lookup result stays in Redis, unless the lookup sets its own ttl_secs. */
+        @WithDefault("60")
+        long ttlSecs();
+
+        /** Lookup results kept in memory, at most (W-TinyLFU evicts beyond it); 0 turns that level off. */
+        @WithDefault("10000")
+        long localMaxEntries();
+
+        /** How long a result stays in memory (never past its Redis TTL): how stale a hot key may get. */
+        @WithDefault("5")
+        long localTtlSecs();
+
+        /** Longest wait for Redis per cache read or write; slower counts as an outage and the source is asked. */
+        @WithDefault("500")
+        long redisTimeoutMs();
+    }
+
+    interface Lookup {
+        /** Longest wait for one lookup's SQL query or HTTP GET before it fails as transient. */
+        @WithDefault("5000")
+        long timeoutMs();
     }
 
     interface Embedded {

@@ -5,6 +5,7 @@ import dev.observers.changelog.EventKind;
 import dev.observers.dispatch.BackoffStrategy;
 import dev.observers.dispatch.FailurePolicy;
 import dev.observers.dispatch.RetryPolicy;
+import dev.observers.lookup.LookupDefinition;
 import dev.observers.observer.ConfigNode.ListNode;
 import dev.observers.observer.ConfigNode.MapNode;
 import dev.observers.observer.ConfigNode.Mark;
@@ -36,7 +37,7 @@ final class DefinitionReader {
 
     /** The fields of a definition in a file. */
     static final List<String> DEFINITION_FIELDS =
-            List.of("event_type", "entity", "condition", "actions", "retry", "on_failure");
+            List.of("event_type", "entity", "lookups", "condition", "actions", "retry", "on_failure");
 
     private static final List<String> RETRY_FIELDS =
             List.of("max_attempts", "initial_delay_ms", "max_delay_ms", "backoff_strategy");
@@ -88,6 +89,8 @@ final class DefinitionReader {
             return Set.of();
         });
         String entity = f.text("entity").orElse(ObserverDefinition.ALL_ENTITIES);
+        List<LookupDefinition> lookups = f.node("lookups")
+                .map(n -> LookupsReader.read(n, f.pathOf("lookups"), source, diagnostics)).orElse(List.of());
         Optional<String> conditionSource = f.text("condition", true);
         Optional<Condition> condition = conditionSource.flatMap(text -> condition(f, "condition", text));
         List<ActionConfig> actions = f.node("actions")
@@ -102,8 +105,8 @@ final class DefinitionReader {
         if (diagnostics.count() > before) {
             return Optional.empty();
         }
-        return Optional.of(new ObserverDefinition(name, kinds, entity, condition, conditionSource, actions, retry,
-                onFailure, origin));
+        return Optional.of(new ObserverDefinition(name, kinds, entity, condition, conditionSource, lookups, actions,
+                retry, onFailure, origin));
     }
 
     /** {@code INSERT} or {@code [INSERT, DELETE]}, case-insensitive. */

@@ -5,6 +5,7 @@ import dev.observers.changelog.ChangeEvent;
 import dev.observers.changelog.EventKind;
 import dev.observers.dispatch.FailurePolicy;
 import dev.observers.dispatch.RetryPolicy;
+import dev.observers.lookup.LookupDefinition;
 import dev.observers.observer.condition.Condition;
 import dev.observers.observer.condition.Outcome;
 
@@ -24,6 +25,7 @@ import java.util.Set;
  * @param entity          the {@code object_type} it watches, or {@link #ALL_ENTITIES}
  * @param condition       the compiled condition, empty when every event of the right kind qualifies
  * @param conditionSource the condition as written, present exactly when {@code condition} is
+ * @param lookups         data fetched per event before the condition is evaluated, by unique name
  * @param actions         run in parallel when the observer fires, never empty
  * @param origin          where it was defined, {@code observers.yaml:12} or {@code tb_observer:name}
  */
@@ -33,6 +35,7 @@ public record ObserverDefinition(
         String entity,
         Optional<Condition> condition,
         Optional<String> conditionSource,
+        List<LookupDefinition> lookups,
         List<ActionConfig> actions,
         RetryPolicy retry,
         FailurePolicy onFailure,
@@ -55,7 +58,15 @@ public record ObserverDefinition(
         if (actions.isEmpty()) {
             throw new IllegalArgumentException("observer " + name + " has no action");
         }
+        lookups = List.copyOf(lookups);
         actions = List.copyOf(actions);
+    }
+
+    /** An observer without lookups. */
+    public ObserverDefinition(String name, Set<EventKind> eventTypes, String entity, Optional<Condition> condition,
+                              Optional<String> conditionSource, List<ActionConfig> actions, RetryPolicy retry,
+                              FailurePolicy onFailure, String origin) {
+        this(name, eventTypes, entity, condition, conditionSource, List.of(), actions, retry, onFailure, origin);
     }
 
     /** Whether this observer watches every entity type. */

@@ -202,8 +202,8 @@ class ObserverFileLoaderTest {
                 .isInstanceOfSatisfying(ObserverConfigException.class, e -> assertThat(e.problems())
                         .map(ObserverProblem::toString).containsExactly(
                                 file + ":3:5: observers.order_created.evnt_type: unknown field (did you mean"
-                                        + " 'event_type'?); expected one of event_type, entity, condition, actions,"
-                                        + " retry, on_failure",
+                                        + " 'event_type'?); expected one of event_type, entity, lookups, condition,"
+                                        + " actions, retry, on_failure",
                                 file + ":3:5: observers.order_created.event_type: required: one of INSERT, UPDATE,"
                                         + " DELETE, CUSTOM, or a list of them",
                                 file + ":4:16: observers.order_created.condition: at column 34 of the condition:"
@@ -268,7 +268,7 @@ class ObserverFileLoaderTest {
                 ":2:1: redis: unknown top-level field; this file holds observer definitions under 'observers' only"
                         + " (FraiseQL's runtime settings are OBSERVERS_* environment variables here)");
         assertProblems(write("scalar.yaml", "observers:\n  a: INSERT\n"), ":2:6: observers.a: expected a map with"
-                + " event_type, entity, condition, actions, retry, on_failure, got the text 'INSERT'");
+                + " event_type, entity, lookups, condition, actions, retry, on_failure, got the text 'INSERT'");
         assertProblems(write("dup.yaml", """
                 a: {event_type: INSERT, actions: [{type: log, message_template: x}]}
                 a: {event_type: UPDATE, actions: [{type: log, message_template: y}]}

@@ -139,14 +139,16 @@ public final class Template {
         return source;
     }
 
+    /**
+     * A bare name is a data field first (FraiseQL's rule); a dotted path starts at the event, unless its
+     * head names no event field but a data field ({@code author.name} for a lookup named author).
+     */
     static JsonNode resolve(JsonNode event, List<String> path) {
-        if (path.size() == 1) {
-            JsonNode data = event.get("data");
-            if (data != null && data.isObject() && data.has(path.getFirst())) {
-                return data.get(path.getFirst());
-            }
-        }
-        JsonNode node = event;
+        JsonNode data = event.get("data");
+        String head = path.getFirst();
+        boolean inData = data != null && data.isObject() && data.has(head)
+                && (path.size() == 1 || !event.has(head));
+        JsonNode node = inData ? data : event;
         for (String segment : path) {
             if (node == null) {
                 return null;

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
@@ -92,28 +93,55 @@ public final class Dispatcher {
     }
 
     private void process(Job job) throws InterruptedException {
-        ChangeEvent event = job.event();
-        record Running(ObserverRun run, PlannedAction action, String dedupKey, Future<ActionRunner.Result> result) {
+        List<Future<?>> runs = new ArrayList<>(job.runs().size());
+        for (ObserverRun run : job.runs()) {
+            runs.add(threads.submit(() -> {
+                processRun(job.event(), run);
+                return null;
+            }));
+        }
+        awaitAll(runs);
+    }
+
+    /** One observer's part of an event: its gate, then its actions in parallel, then its failure policy. */
+    private void processRun(ChangeEvent event, ObserverRun run) throws InterruptedException {
+        if (run.refusal().isPresent()) {
+            fail(event, run, null, run.refusal().get(), "condition_error", 0);
+            return;
+        }
+        ChangeEvent subject = event;
+        if (run.gate().isPresent()) {
+            switch (settle(event, run)) {
+                case Gate.Fire(ChangeEvent enriched) -> subject = enriched;
+                case Gate.Skip skip -> {
+                    return;
+                }
+                case Gate.Refuse(String reason, String kind) -> {
+                    fail(event, run, null, reason, kind, 0);
+                    return;
+                }
+                case Gate.Unavailable(String reason) -> {
+                    fail(event, run, null, reason, "lookup_failed", run.retry().maxAttempts());
+                    return;
+                }
+            }
+        }
+        record Running(PlannedAction action, String dedupKey, Future<ActionRunner.Result> result) {
         }
         List<Running> running = new ArrayList<>();
-        for (ObserverRun run : job.runs()) {
-            if (run.refusal().isPresent()) {
-                fail(event, run, null, run.refusal().get(), "condition_error", 0);
-                continue;
-            }
-            for (PlannedAction action : run.actions()) {
-                String key = event.id() + ":" + run.observer() + ":" + action.index();
-                String dedupKey = dedup.key(listenerId, event, run.observer(), action.index());
-                running.add(new Running(run, action, dedupKey, threads.submit(() -> {
-                    ActionRunner.Result result = runner.run(event, run.observer(), action, run.retry(), key);
-                    if (result instanceof ActionRunner.Succeeded) {
-                        dedup.markDone(dedupKey);
-                    } else {
-                        dedup.release(dedupKey);
-                    }
-                    return result;
-                })));
-            }
+        ChangeEvent target = subject;
+        for (PlannedAction action : run.actions()) {
+            String key = event.id() + ":" + run.observer() + ":" + action.index();
+            String dedupKey = dedup.key(listenerId, event, run.observer(), action.index());
+            running.add(new Running(action, dedupKey, threads.submit(() -> {
+                ActionRunner.Result result = runner.run(target, run.observer(), action, run.retry(), key);
+                if (result instanceof ActionRunner.Succeeded) {
+                    dedup.markDone(dedupKey);
+                } else {
+                    dedup.release(dedupKey);
+                }
+                return result;
+            })));
         }
         for (Running r : running) {
             ActionRunner.Result result;
@@ -126,7 +154,39 @@ public final class Dispatcher {
                 throw e;
             }
             if (result instanceof ActionRunner.Failed(var failure, int attempts)) {
-                fail(event, r.run(), r.action(), failure.getMessage(), "action_failed", attempts);
+                fail(event, run, r.action(), failure.getMessage(), "action_failed", attempts);
+            }
+        }
+    }
+
+    /** The gate's verdict, retrying an unavailable dependency per the observer's retry policy. */
+    private static Gate.Verdict settle(ChangeEvent event, ObserverRun run) throws InterruptedException {
+        Gate gate = run.gate().orElseThrow();
+        for (int attempt = 1; ; attempt++) {
+            Gate.Verdict verdict = gate.check(event);
+            if (!(verdict instanceof Gate.Unavailable) || !run.retry().hasAttemptAfter(attempt)) {
+                return verdict;
+            }
+            Thread.sleep(run.retry().delayAfter(attempt, ThreadLocalRandom.current().nextDouble()).toMillis());
+        }
+    }
+
+    private static void awaitAll(List<Future<?>> futures) throws InterruptedException {
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                futures.forEach(x -> x.cancel(true));
+                if (e.getCause() instanceof InterruptedException) {
+                    throw new InterruptedException("shutting down");
+                }
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                futures.forEach(x -> x.cancel(true));
+                throw e;
             }
         }
     }

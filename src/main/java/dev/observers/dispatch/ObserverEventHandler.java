@@ -79,7 +79,7 @@ public final class ObserverEventHandler implements EventHandler {
                     .filter(a -> !done.contains(dedup.key(listenerId, event, run.observer(), a.index())))
                     .toList();
             if (!actions.isEmpty()) {
-                left.add(new ObserverRun(run.observer(), actions, run.retry(), run.onFailure(), run.refusal()));
+                left.add(run.withActions(actions));
             }
         }
         return left;

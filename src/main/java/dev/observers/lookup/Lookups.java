@@ -51,14 +51,15 @@ public final class Lookups implements AutoCloseable {
 
     /**
      * The daemon's lookups: SQL on {@code pool}, HTTP through a client of its own, cached in memory and
-     * in {@code redis} as {@code config} says, metered in {@code registry}.
+     * in {@code redis} (when it could be reached) as {@code config} says, metered in {@code registry}.
      */
-    public static Lookups create(ObserversConfig config, Pool pool, RedissonClient redis, MeterRegistry registry) {
+    public static Lookups create(ObserversConfig config, Pool pool, Optional<RedissonClient> redis,
+                                 MeterRegistry registry) {
         CacheSettings settings = CacheSettings.from(config);
         Duration timeout = Duration.ofMillis(config.lookup().timeoutMs());
         HttpLookupSource http = new HttpLookupSource(Duration.ofMillis(config.httpConnectTimeoutMs()), timeout);
         LookupSource source = LookupSource.of(new SqlLookupSource(pool, timeout), http);
-        return new Lookups(TwoLevelCache.create(settings, Optional.of(redis), registry), source,
+        return new Lookups(TwoLevelCache.create(settings, redis, registry), source,
                 settings.keyPrefix(), settings.ttl(), http);
     }
 
@@ -152,7 +153,11 @@ public final class Lookups implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        owned.close();
+    public void close() {
+        try {
+            owned.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the lookup sources failed", e);
+        }
     }
 }

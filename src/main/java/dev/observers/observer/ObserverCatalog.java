@@ -3,7 +3,11 @@ package dev.observers.observer;
 import dev.observers.action.ActionFactory;
 import dev.observers.config.ObserversConfig;
 import dev.observers.dispatch.EventPlanner;
+import dev.observers.lookup.Lookups;
 import dev.observers.postgres.Postgres;
+import dev.observers.redis.Redis;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.redisson.api.RedissonClient;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
@@ -36,13 +40,19 @@ public class ObserverCatalog {
     private final ObserversConfig config;
     private final Postgres postgres;
     private final ActionFactory actions;
+    private final Redis redis;
+    private final MeterRegistry registry;
     private final AtomicReference<ObserverPlanner> current = new AtomicReference<>();
+    private Lookups lookups;
     private volatile boolean watching;
     private Thread watcher;
     private byte[] loadedDigest;
 
     @Inject
-    public ObserverCatalog(ObserversConfig config, Postgres postgres, ActionFactory actions) {
+    public ObserverCatalog(ObserversConfig config, Postgres postgres, Redis redis, ActionFactory actions,
+                           MeterRegistry registry) {
+        this.redis = redis;
+        this.registry = registry;
         this.config = config;
         this.postgres = postgres;
         this.actions = actions;
@@ -70,6 +80,21 @@ public class ObserverCatalog {
         }
     }
 
+    /** The lookups of every planner, created when the first observer with lookups is loaded. */
+    private synchronized Lookups lookups() {
+        if (lookups == null) {
+            Optional<RedissonClient> client;
+            try {
+                client = Optional.of(redis.client());
+            } catch (RuntimeException e) {
+                LOG.warnf("lookup cache without its Redis level: %s", e.getMessage());
+                client = Optional.empty();
+            }
+            lookups = Lookups.create(config, postgres.pool(), client, registry);
+        }
+        return lookups;
+    }
+
     /** The planner in force now. */
     public EventPlanner planner() {
         return current.get();
@@ -77,6 +102,10 @@ public class ObserverCatalog {
 
     public synchronized void stop() {
         watching = false;
+        if (lookups != null) {
+            lookups.close();
+            lookups = null;
+        }
         if (watcher != null) {
             watcher.interrupt();
         }
@@ -113,7 +142,7 @@ public class ObserverCatalog {
                         + "' is defined twice (names must be unique across the file and tb_observer)");
             }
         }
-        return new ObserverPlanner(definitions, actions, Duration.ofMillis(config.actionTimeoutMs()));
+        return new ObserverPlanner(definitions, actions, Duration.ofMillis(config.actionTimeoutMs()), this::lookups);
     }
 
     private void watch(Path file) {

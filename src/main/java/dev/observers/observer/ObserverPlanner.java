@@ -4,6 +4,9 @@ import dev.observers.action.ActionConfig;
 import dev.observers.action.ActionFactory;
 import dev.observers.changelog.ChangeEvent;
 import dev.observers.dispatch.EventPlanner;
+import dev.observers.dispatch.Gate;
+import dev.observers.lookup.LookupException;
+import dev.observers.lookup.Lookups;
 import dev.observers.dispatch.ObserverRun;
 import dev.observers.dispatch.PlannedAction;
 import dev.observers.observer.condition.Outcome;
@@ -13,21 +16,27 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * One set of observers, compiled: each action built once, matching by index lookup. Immutable, so a
+ * One set of observers, compiled: each action built once, matching by index lookup; an observer with
+ * lookups is planned with a gate that resolves them and evaluates its condition in the event's lane.
+ * Immutable, so a
  * reload builds a new planner and swaps it in while events already planned keep the old one's runs.
  */
 public final class ObserverPlanner implements EventPlanner {
 
     private final ObserverIndex index;
     private final Map<String, List<PlannedAction>> actionsByObserver = new HashMap<>();
+    private final Lookups lookups;
 
     /**
      * @throws IllegalArgumentException naming the observer and action that cannot be built here
      */
-    public ObserverPlanner(List<ObserverDefinition> definitions, ActionFactory factory, Duration defaultTimeout) {
+    public ObserverPlanner(List<ObserverDefinition> definitions, ActionFactory factory, Duration defaultTimeout,
+                           Supplier<Lookups> lookups) {
         this.index = new ObserverIndex(definitions);
+        this.lookups = definitions.stream().anyMatch(d -> !d.lookups().isEmpty()) ? lookups.get() : null;
         for (ObserverDefinition d : definitions) {
             List<PlannedAction> planned = new ArrayList<>();
             for (int i = 0; i < d.actions().size(); i++) {
@@ -53,6 +62,11 @@ public final class ObserverPlanner implements EventPlanner {
         }
         List<ObserverRun> runs = new ArrayList<>(matched.size());
         for (ObserverDefinition d : matched) {
+            if (!d.lookups().isEmpty()) {
+                runs.add(ObserverRun.gated(d.name(), actionsByObserver.get(d.name()), d.retry(), d.onFailure(),
+                        e -> gate(d, e)));
+                continue;
+            }
             switch (d.evaluate(event)) {
                 case Outcome.True t -> runs.add(ObserverRun.of(d.name(), actionsByObserver.get(d.name()), d.retry(),
                         d.onFailure()));
@@ -64,6 +78,22 @@ public final class ObserverPlanner implements EventPlanner {
             }
         }
         return runs;
+    }
+
+    /** Lookups first, then the condition over the enriched event: run in the event's lane, not here. */
+    private Gate.Verdict gate(ObserverDefinition d, ChangeEvent event) {
+        ChangeEvent enriched;
+        try {
+            enriched = Lookups.withResults(event, lookups.resolve(event, d.lookups()));
+        } catch (LookupException e) {
+            return new Gate.Unavailable(e.getMessage());
+        }
+        return switch (d.evaluate(enriched)) {
+            case Outcome.True t -> new Gate.Fire(enriched);
+            case Outcome.False f -> new Gate.Skip();
+            case Outcome.Error(String reason) -> new Gate.Refuse("condition '" + d.conditionSource().orElse("")
+                    + "' cannot be evaluated: " + reason, "condition_error");
+        };
     }
 
     public int size() {

@@ -30,6 +30,12 @@ class TemplateTest {
     }
 
     @Test
+    void aDottedPathWhoseHeadIsOnlyADataFieldReadsTheData() {
+        assertThat(Template.compile("{{ author.name }} {{ author.tags.0 }} {{ changes.status.new }}").render(event))
+                .isEqualTo("Ada x published");
+    }
+
+    @Test
     void missingPathsRenderEmptyAndAreReported() {
         Template t = Template.compile("[{{ data.absent }}][{{ data.title.deeper }}][{{ changes.views.new }}]");
         assertThat(t.render(event)).isEqualTo("[][][]");

@@ -69,7 +69,7 @@ class LookupsTest {
         api.reset();
         registry = new SimpleMeterRegistry();
         lookups = Lookups.create(TestConfigs.of(Map.of("observers.redis.key-prefix", ns + ":",
-                "observers.lookup.timeout-ms", "2000")), pool, redis, registry);
+                "observers.lookup.timeout-ms", "2000")), pool, java.util.Optional.of(redis), registry);
     }
 
     @AfterEach

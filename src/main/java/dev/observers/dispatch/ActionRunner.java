@@ -53,9 +53,20 @@ public final class ActionRunner {
         this.newBreaker = newBreaker;
     }
 
-    /** Blocks until the action succeeded or failed for good; interrupted only by shutdown. */
-    public Result run(ChangeEvent event, String observer, PlannedAction planned, RetryPolicy retry, String idempotencyKey)
-            throws InterruptedException {
+    /** Runs while the succeeded attempt still holds its concurrency slot (the dedup done mark). */
+    @FunctionalInterface
+    public interface OnSuccess {
+        OnSuccess NOTHING = () -> { };
+
+        void succeeded() throws InterruptedException;
+    }
+
+    /**
+     * Blocks until the action succeeded or failed for good; interrupted only by shutdown. {@code onSuccess}
+     * runs before the slot is freed, so an action counts as in flight until its success is recorded.
+     */
+    public Result run(ChangeEvent event, String observer, PlannedAction planned, RetryPolicy retry, String idempotencyKey,
+                      OnSuccess onSuccess) throws InterruptedException {
         Action action = planned.action();
         CircuitBreaker breaker = action.target() == null ? null
                 : breakers.computeIfAbsent(action.target(), t -> newBreaker.get());
@@ -64,7 +75,7 @@ public final class ActionRunner {
                 awaitBreaker(breaker);
             }
             ActionFailure failure = attempt(event, new Invocation(observer, attempt, idempotencyKey,
-                    clock.instant().plus(planned.timeout())), planned);
+                    clock.instant().plus(planned.timeout())), planned, onSuccess);
             if (failure == null) {
                 if (breaker != null) {
                     breaker.onSuccess();
@@ -103,11 +114,12 @@ public final class ActionRunner {
     }
 
     /** One attempt; null on success. */
-    private ActionFailure attempt(ChangeEvent event, Invocation invocation, PlannedAction planned)
+    private ActionFailure attempt(ChangeEvent event, Invocation invocation, PlannedAction planned, OnSuccess onSuccess)
             throws InterruptedException {
         Action action = planned.action();
         slots.acquire();
         long start = System.nanoTime();
+        long took;
         ActionFailure failure;
         try {
             Future<?> f = attempts.submit(() -> {
@@ -129,10 +141,14 @@ public final class ActionRunner {
                 f.cancel(true);
                 throw e;
             }
+            took = System.nanoTime() - start;
+            if (failure == null) {
+                onSuccess.succeeded();
+            }
         } finally {
             slots.release();
         }
-        metrics.attempt(action.type(), Duration.ofNanos(System.nanoTime() - start),
+        metrics.attempt(action.type(), Duration.ofNanos(took),
                 failure == null ? null : failure.errorType());
         return failure;
     }

@@ -134,10 +134,9 @@ public final class Dispatcher {
             String key = event.id() + ":" + run.observer() + ":" + action.index();
             String dedupKey = dedup.key(listenerId, event, run.observer(), action.index());
             running.add(new Running(action, dedupKey, threads.submit(() -> {
-                ActionRunner.Result result = runner.run(target, run.observer(), action, run.retry(), key);
-                if (result instanceof ActionRunner.Succeeded) {
-                    dedup.markDone(dedupKey);
-                } else {
+                ActionRunner.Result result = runner.run(target, run.observer(), action, run.retry(), key,
+                        () -> dedup.markDone(dedupKey));
+                if (!(result instanceof ActionRunner.Succeeded)) {
                     dedup.release(dedupKey);
                 }
                 return result;

@@ -123,12 +123,14 @@ public final class DeadLetterTable {
         return out;
     }
 
+    /** The stored event; one that an earlier version stored as a JSON string holding the object is unwrapped. */
     private static JsonNode json(String text) {
         if (text == null) {
             return null;
         }
         try {
-            return JSON.readTree(text);
+            JsonNode node = JSON.readTree(text);
+            return node.isTextual() && node.asText().startsWith("{") ? JSON.readTree(node.asText()) : node;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the database returned unreadable JSON for a dead letter", e);
         }

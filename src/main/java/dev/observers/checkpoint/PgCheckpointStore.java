@@ -34,6 +34,16 @@ public final class PgCheckpointStore implements CheckpointStore {
              WHERE (COALESCE(c.last_txid, '0'::xid8), c.last_processed_id)
                 <= (EXCLUDED.last_txid, EXCLUDED.last_processed_id)""";
 
+    private static final String MOVE = """
+            INSERT INTO public.observer_checkpoints AS c
+                   (listener_id, last_processed_id, last_txid, last_processed_at, batch_size, event_count, events_total,
+                    updated_by, updated_at)
+            VALUES ($1, $2, $3::text::xid8, now(), $4, 0, 0, $5, now())
+            ON CONFLICT (listener_id) DO UPDATE
+               SET last_processed_id = EXCLUDED.last_processed_id, last_txid = EXCLUDED.last_txid,
+                   last_processed_at = now(), event_count = 0, consecutive_errors = 0, last_error = NULL,
+                   updated_by = EXCLUDED.updated_by, updated_at = now()""";
+
     private final Pool pool;
     private final int batchSize;
     private final String instance;
@@ -56,6 +66,12 @@ public final class PgCheckpointStore implements CheckpointStore {
         }
         Row r = rows.iterator().next();
         return Optional.of(new Position(Long.parseUnsignedLong(r.getString("txid")), r.getLong("last_processed_id")));
+    }
+
+    /** Sets the position whichever way it moves: an operator's replay (or forced skip), never the daemon's save. */
+    public void moveTo(String listenerId, Position position) {
+        pool.preparedQuery(MOVE).execute(Tuple.of(listenerId, position.pk(), Long.toUnsignedString(position.txid()),
+                batchSize, instance)).await().atMost(TIMEOUT);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Checkpoints in FraiseQL's {@code observer_checkpoints}: {@code last_processed_id} is the pk and
@@ -47,6 +48,7 @@ public final class PgCheckpointStore implements CheckpointStore {
     private final Pool pool;
     private final int batchSize;
     private final String instance;
+    private final AtomicLong writes = new AtomicLong();
 
     /**
      * @param batchSize recorded with each save (FraiseQL's column, capped at its 10000 limit)
@@ -79,5 +81,11 @@ public final class PgCheckpointStore implements CheckpointStore {
         pool.preparedQuery(SAVE).execute(Tuple.of(listenerId, position.pk(), Long.toUnsignedString(position.txid()),
                         batchSize, (int) Math.min(completedSinceLastSave, Integer.MAX_VALUE), instance))
                 .await().atMost(TIMEOUT);
+        writes.incrementAndGet();
+    }
+
+    /** Checkpoint writes by {@link #save} since this store was made (observer_checkpoint_writes_total). */
+    public long writes() {
+        return writes.get();
     }
 }

@@ -141,4 +141,54 @@ class OperationsIT {
             assertThat(cli(env, "dlq", "list").output()).contains("no unresolved dead letters");
         }
     }
+
+    @Test
+    void metricsReportTheCountsThatHappenedAndAStoppedDaemonGetsOneLine() throws Exception {
+        PgUrl db = TestServers.newDatabase(OperationsIT.class);
+        int n = 30;
+        try (HttpReceiver receiver = new HttpReceiver()) {
+            Map<String, String> env = env(db, observers(receiver, "Invoice"), Map.of("OBSERVERS_LAG_REFRESH_MS", "200",
+                    "OBSERVERS_REDIS_KEY_PREFIX", TestServers.namespace(OperationsIT.class) + ":"));
+            Map<String, String> cliEnv = new java.util.HashMap<>(env);
+            try (DaemonProcess daemon = DaemonProcess.start(env, "run")) {
+                daemon.awaitOutput("observers running", Duration.ofSeconds(60));
+                cliEnv.put("OBSERVERS_HTTP_PORT", String.valueOf(daemon.httpPort()));
+                insert(db, "Invoice", n);
+                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesByEventId().size() >= n);
+                await().atMost(Duration.ofSeconds(10)).until(() -> daemon.body("/q/metrics")
+                        .contains("observer_checkpoint_lag_events{listener=\"observers\"} 0.0"));
+
+                Cli metrics = cli(cliEnv, "metrics", "--json");
+                assertThat(metrics.exit()).as(metrics.output()).isZero();
+                JsonNode json = metrics.json();
+                assertThat(json.get("url").asText()).isEqualTo("http://127.0.0.1:" + daemon.httpPort() + "/q/metrics");
+                assertThat(json.get("events_processed").asLong()).isEqualTo(n);
+                assertThat(json.get("actions").get("executed").asLong()).isEqualTo(n);
+                assertThat(json.get("actions").get("failed").asLong()).isZero();
+                JsonNode webhook = json.get("actions").get("by_type").get(0);
+                assertThat(webhook.get("action_type").asText()).isEqualTo("webhook");
+                double p50 = webhook.get("p50_seconds").asDouble();
+                double p95 = webhook.get("p95_seconds").asDouble();
+                double p99 = webhook.get("p99_seconds").asDouble();
+                assertThat(p50).isPositive().isLessThanOrEqualTo(p95);
+                assertThat(p95).isLessThanOrEqualTo(p99);
+                assertThat(p99).isLessThan(5.0);
+                assertThat(json.get("listeners").get(0).get("lag_events").asDouble()).isZero();
+                assertThat(json.get("dead_letters").get("unresolved").asLong()).isZero();
+                assertThat(json.get("healthy").get("failure_rate_below_5_percent").asBoolean()).isTrue();
+
+                Cli text = cli(cliEnv, "metrics", "--url", "http://127.0.0.1:" + daemon.httpPort() + "/q/metrics");
+                assertThat(text.exit()).isZero();
+                assertThat(text.output()).contains("events processed " + n, "ok (failure rate < 5 %)", "webhook");
+                String raw = cli(cliEnv, "metrics", "--raw").output();
+                assertThat(raw).contains("observer_checkpoint_writes_total", "observer_checkpoint_lag_seconds",
+                        "observer_dlq_items");
+                assertThat(daemon.stop(Duration.ofSeconds(30))).isZero();
+            }
+            Cli down = cli(cliEnv, "metrics");
+            assertThat(down.exit()).isEqualTo(1);
+            assertThat(down.output().strip()).doesNotContain("\n")
+                    .contains("no daemon answers at http://127.0.0.1:" + cliEnv.get("OBSERVERS_HTTP_PORT") + "/q/metrics");
+        }
+    }
 }

@@ -21,7 +21,17 @@ final class Database {
     static Pool ready(ObserversConfig config, Postgres postgres) {
         ConfigCheck.require(config);
         Pool pool = postgres.pool();
-        List<String> pending = new Migrator(pool).pending();
+        List<String> pending;
+        try {
+            pending = new Migrator(pool).pending();
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new IllegalStateException("cannot query PostgreSQL at " + postgres.url().redacted() + ": "
+                    + String.valueOf(root.getMessage()).replaceFirst("^\\S*Exception: ", ""));
+        }
         if (!pending.isEmpty()) {
             throw new IllegalStateException(postgres.url().redacted() + " lacks the observers schema ("
                     + String.join(", ", pending) + " not applied): run `observers migrate` or start the daemon first");

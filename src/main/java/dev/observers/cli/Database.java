@@ -10,8 +10,9 @@ import java.util.List;
 
 /**
  * The database of the commands that inspect or adjust a deployment (status, dlq, replay): checked
- * configuration, and a schema the daemon has migrated. They never migrate it themselves, so pointing
- * one at the wrong database changes nothing there.
+ * configuration, with nothing configured the embedded server a running daemon started, and a schema
+ * the daemon has migrated. They never migrate it themselves, so pointing one at the wrong database
+ * changes nothing there.
  */
 final class Database {
 
@@ -20,6 +21,7 @@ final class Database {
 
     static Pool ready(ObserversConfig config, Postgres postgres) {
         ConfigCheck.require(config);
+        postgres.preferRunningEmbedded();
         Pool pool = postgres.pool();
         List<String> pending;
         try {

@@ -3,6 +3,7 @@ package dev.observers.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -144,8 +145,23 @@ record MetricsSummary(double windowSeconds, double eventsProcessed, double event
                 }
             }
         }
+        clampInfinity(buckets, after.series(DURATION + "_max").stream().filter(s -> type.equals(s.label("action_type")))
+                .mapToDouble(PrometheusText.Sample::value).findFirst());
         return new double[] {histogramQuantile(0.5, buckets), histogramQuantile(0.95, buckets),
                 histogramQuantile(0.99, buckets)};
+    }
+
+    /**
+     * Micrometer serves the +Inf bucket from the live count and the others from a snapshot, so under
+     * load +Inf runs ahead of them. When the largest recent attempt fits the finite buckets, the
+     * difference is that skew, not slow attempts, and +Inf is set back to the last finite bucket.
+     */
+    static void clampInfinity(TreeMap<Double, Double> buckets, OptionalDouble max) {
+        var finite = buckets.lowerEntry(Double.POSITIVE_INFINITY);
+        if (max.isPresent() && finite != null && buckets.containsKey(Double.POSITIVE_INFINITY)
+                && max.getAsDouble() <= finite.getKey()) {
+            buckets.put(Double.POSITIVE_INFINITY, finite.getValue());
+        }
     }
 
     private static double[] publishedQuantiles(PrometheusText after, String type) {

@@ -33,6 +33,7 @@ final class Retries implements AutoCloseable {
     private final DeadLetterRetry retry;
 
     Retries(ObserversConfig config, Pool pool, Redis redis, ObserverCatalog catalog, MeterRegistry registry) {
+        redis.preferRunningEmbedded();
         ObserverCatalog.Snapshot observers = catalog.snapshot(config.config().map(Path::of));
         runner = new ActionRunner(config.maxConcurrentActions(), Clock.systemUTC(), new DispatchMetrics(registry),
                 () -> new CircuitBreaker(Integer.MAX_VALUE, Duration.ofSeconds(1), Duration.ofSeconds(1)));

@@ -34,6 +34,33 @@ class MetricsSummaryTest {
         assertThat(MetricsSummary.histogramQuantile(0.5, new TreeMap<>())).isNaN();
     }
 
+    @Test
+    void anInfinityBucketAheadOfTheSnapshotIsSkewNotSlowAttemptsWhenTheMaxFits() {
+        String before = """
+                observer_actions_executed_total{action_type="log"} 100.0
+                observer_action_duration_seconds_bucket{action_type="log",le="0.001"} 90.0
+                observer_action_duration_seconds_bucket{action_type="log",le="60.0"} 100.0
+                observer_action_duration_seconds_bucket{action_type="log",le="+Inf"} 100.0
+                observer_action_duration_seconds_count{action_type="log"} 100.0
+                """;
+        String after = """
+                observer_actions_executed_total{action_type="log"} 200.0
+                observer_action_duration_seconds_bucket{action_type="log",le="0.001"} 180.0
+                observer_action_duration_seconds_bucket{action_type="log",le="60.0"} 190.0
+                observer_action_duration_seconds_bucket{action_type="log",le="+Inf"} 200.0
+                observer_action_duration_seconds_count{action_type="log"} 200.0
+                observer_action_duration_seconds_max{action_type="log"} 0.07
+                """;
+        MetricsSummary.Action log = MetricsSummary.of(PrometheusText.parse(before), PrometheusText.parse(after), 1.0)
+                .actions().getFirst();
+        assertThat(log.p99()).as("not the 60 s bound").isLessThan(60.0);
+        assertThat(log.p50()).isLessThanOrEqualTo(0.001);
+
+        MetricsSummary.Action slow = MetricsSummary.of(PrometheusText.parse(before),
+                PrometheusText.parse(after.replace("} 0.07", "} 75.0")), 1.0).actions().getFirst();
+        assertThat(slow.p99()).as("really slower than every bound").isEqualTo(60.0);
+    }
+
     private static final String BEFORE = """
             observer_events_processed_total{listener="observers"} 100.0
             observer_actions_executed_total{action_type="webhook"} 80.0

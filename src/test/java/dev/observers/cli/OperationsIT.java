@@ -191,4 +191,20 @@ class OperationsIT {
                     .contains("no daemon answers at http://127.0.0.1:" + cliEnv.get("OBSERVERS_HTTP_PORT") + "/q/metrics");
         }
     }
+
+    @Test
+    void statusBesideADaemonOnTheEmbeddedDefaultReadsItsDatabase() throws Exception {
+        Map<String, String> env = Map.of(
+                "OBSERVERS_EMBEDDED_DATA_DIR", java.nio.file.Files.createTempDirectory("observers-embedded-").toString(),
+                "OBSERVERS_EMBEDDED_PG_PORT", String.valueOf(DaemonProcess.freePort()),
+                "OBSERVERS_EMBEDDED_REDIS_PORT", String.valueOf(DaemonProcess.freePort()));
+        try (DaemonProcess daemon = DaemonProcess.start(env, "run")) {
+            daemon.awaitOutput("observers running", Duration.ofSeconds(120));
+            Cli status = cli(env, "status");
+            assertThat(status.exit()).as(status.output()).isZero();
+            assertThat(status.output()).contains("observers", "dead letters: none unresolved")
+                    .doesNotContain("started embedded", "in use");
+            assertThat(daemon.stop(Duration.ofSeconds(30))).isZero();
+        }
+    }
 }

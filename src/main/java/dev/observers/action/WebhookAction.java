@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * {@code type: webhook}: sends the event (or the rendered {@code body_template}) to an HTTP endpoint,
  * with the event id and the invocation's idempotency key as headers so receivers can drop repeats,
- * and FraiseQL's HMAC signature when {@code signing_secret_env} is set. A {@code body_template} that is
+ * the change's W3C {@code traceparent} when it has one ({@link TraceParent}), and FraiseQL's HMAC
+ * signature when {@code signing_secret_env} is set. A {@code body_template} that is
  * JSON with holes is filled JSON-safely; any other text is sent as one JSON string, as FraiseQL does.
  */
 public final class WebhookAction implements Action {
@@ -159,6 +160,11 @@ public final class WebhookAction implements Action {
         }
         request.header(EVENT_ID_HEADER, String.valueOf(event.id()));
         request.header(IDEMPOTENCY_HEADER, invocation.idempotencyKey());
+        TraceParent.headers(event).forEach((name, value) -> {
+            if (headers.stream().noneMatch(h -> h.name().equalsIgnoreCase(name))) {
+                request.header(name, value);
+            }
+        });
         if (signingSecret != null) {
             request.header(WebhookSignature.HEADER,
                     WebhookSignature.sign(signingSecret, System.currentTimeMillis() / 1000, payload));

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads the change log in commit-safe batches. A row is returned only once its writing transaction
@@ -19,13 +20,16 @@ import java.util.List;
  */
 public final class ChangeLogReader {
 
-    static final String READ = """
+    private static final String COLUMNS = """
             SELECT COALESCE(l.txid, '0'::xid8)::text AS pos_txid, l.pk_entity_change_log, l.id, l.created_at,
                    l.tenant_id, l.fk_customer_org, l.fk_contact, l.object_type, l.object_id, l.modification_type,
                    l.object_data::text AS object_data, l.object_data_before::text AS object_data_before,
                    l.updated_fields, l.cascade::text AS cascade, l.trace_id, l.trace_context::text AS trace_context,
                    l.change_status, l.extra_metadata::text AS extra_metadata
               FROM core.tb_entity_change_log l
+            """;
+
+    static final String READ = COLUMNS + """
              WHERE (COALESCE(l.txid, '0'::xid8), l.pk_entity_change_log) > ($1::text::xid8, $2)
                AND COALESCE(l.txid, '0'::xid8) < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
              ORDER BY COALESCE(l.txid, '0'::xid8), l.pk_entity_change_log
@@ -49,6 +53,13 @@ public final class ChangeLogReader {
             out.add(map(r));
         }
         return out;
+    }
+
+    /** The row with primary key {@code pk}, whatever its place in the log; empty when it is gone. */
+    public Optional<ChangeLogRow> read(long pk) {
+        var rows = pool.preparedQuery(COLUMNS + " WHERE l.pk_entity_change_log = $1").execute(Tuple.of(pk))
+                .await().atMost(TIMEOUT);
+        return rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next()));
     }
 
     private static ChangeLogRow map(Row r) {

@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Checkpoints in FraiseQL's {@code observer_checkpoints}: {@code last_processed_id} is the pk and
@@ -34,9 +35,20 @@ public final class PgCheckpointStore implements CheckpointStore {
              WHERE (COALESCE(c.last_txid, '0'::xid8), c.last_processed_id)
                 <= (EXCLUDED.last_txid, EXCLUDED.last_processed_id)""";
 
+    private static final String MOVE = """
+            INSERT INTO public.observer_checkpoints AS c
+                   (listener_id, last_processed_id, last_txid, last_processed_at, batch_size, event_count, events_total,
+                    updated_by, updated_at)
+            VALUES ($1, $2, $3::text::xid8, now(), $4, 0, 0, $5, now())
+            ON CONFLICT (listener_id) DO UPDATE
+               SET last_processed_id = EXCLUDED.last_processed_id, last_txid = EXCLUDED.last_txid,
+                   last_processed_at = now(), event_count = 0, consecutive_errors = 0, last_error = NULL,
+                   updated_by = EXCLUDED.updated_by, updated_at = now()""";
+
     private final Pool pool;
     private final int batchSize;
     private final String instance;
+    private final AtomicLong writes = new AtomicLong();
 
     /**
      * @param batchSize recorded with each save (FraiseQL's column, capped at its 10000 limit)
@@ -58,10 +70,22 @@ public final class PgCheckpointStore implements CheckpointStore {
         return Optional.of(new Position(Long.parseUnsignedLong(r.getString("txid")), r.getLong("last_processed_id")));
     }
 
+    /** Sets the position whichever way it moves: an operator's replay (or forced skip), never the daemon's save. */
+    public void moveTo(String listenerId, Position position) {
+        pool.preparedQuery(MOVE).execute(Tuple.of(listenerId, position.pk(), Long.toUnsignedString(position.txid()),
+                batchSize, instance)).await().atMost(TIMEOUT);
+    }
+
     @Override
     public void save(String listenerId, Position position, long completedSinceLastSave) {
         pool.preparedQuery(SAVE).execute(Tuple.of(listenerId, position.pk(), Long.toUnsignedString(position.txid()),
                         batchSize, (int) Math.min(completedSinceLastSave, Integer.MAX_VALUE), instance))
                 .await().atMost(TIMEOUT);
+        writes.incrementAndGet();
+    }
+
+    /** Checkpoint writes by {@link #save} since this store was made (observer_checkpoint_writes_total). */
+    public long writes() {
+        return writes.get();
     }
 }

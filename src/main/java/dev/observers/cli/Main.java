@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * Entry point. Only the commands that serve metrics and health open the HTTP port, so
- * {@code observers status} can run beside a running daemon.
+ * {@code observers status} can run beside a running daemon, and only they log Quarkus' start-up.
  */
 @QuarkusMain
 public class Main implements QuarkusApplication {
@@ -26,6 +26,9 @@ public class Main implements QuarkusApplication {
     public static void main(String... args) {
         if (args.length == 0 || !SERVING_COMMANDS.contains(args[0])) {
             System.setProperty("quarkus.http.host-enabled", "false");
+            // A command's output is its answer; Quarkus' start and stop lines belong in the daemon's log.
+            System.setProperty("quarkus.log.category.\"io.quarkus\".level", "WARN");
+            System.setProperty("quarkus.log.category.\"io.smallrye.reactive.messaging\".level", "WARN");
         }
         Quarkus.run(Main.class, args);
     }

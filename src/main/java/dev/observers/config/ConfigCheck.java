@@ -43,6 +43,8 @@ public final class ConfigCheck {
         check.range("observers.lookup.timeout-ms", config.lookup().timeoutMs(), 1, 600_000);
         check.range("observers.http-port", config.httpPort(), 0, 65_535);
         check.range("observers.shutdown-timeout-ms", config.shutdownTimeoutMs(), 0, 3_600_000);
+        check.range("observers.lag-refresh-ms", config.lagRefreshMs(), 100, 3_600_000);
+        check.range("observers.ready.max-lag-seconds", config.ready().maxLagSeconds(), 1, 30L * 86_400);
         check.range("observers.elasticsearch.bulk-size", config.elasticsearch().bulkSize(), 1, 100_000);
         check.range("observers.elasticsearch.flush-interval-secs", config.elasticsearch().flushIntervalSecs(), 1, 3_600);
         check.range("observers.embedded.pg-port", config.embedded().pgPort(), 1, 65_535);

@@ -61,7 +61,27 @@ public interface ObserversConfig {
     @WithDefault("30000")
     long shutdownTimeoutMs();
 
+    /** How often the lag and dead-letter gauges (and readiness' lag figure) are read from the database. */
+    @WithDefault("5000")
+    long lagRefreshMs();
+
+    Ready ready();
+
+    /** Logs as one JSON object per line (for log shippers) instead of text. */
+    @WithDefault("false")
+    boolean logJson();
+
     Embedded embedded();
+
+    interface Ready {
+        /** Checkpoint lag above which /q/health/ready reports a listener as lagging. */
+        @WithDefault("300")
+        long maxLagSeconds();
+
+        /** Whether lag above max-lag-seconds makes the daemon not ready, rather than only being reported. */
+        @WithDefault("false")
+        boolean failOnLag();
+    }
 
     interface Db {
         /** PostgreSQL URL ({@code postgresql://user:pass@host:port/db}); none starts the embedded server. */

@@ -5,6 +5,7 @@ import dev.observers.changelog.ChangeLogListener;
 import dev.observers.changelog.ChangeLogNotifications;
 import dev.observers.changelog.ChangeLogReader;
 import dev.observers.checkpoint.CheckpointPolicy;
+import dev.observers.checkpoint.LagReader;
 import dev.observers.checkpoint.PgCheckpointStore;
 import dev.observers.config.ObserversConfig;
 import dev.observers.dedup.Dedup;
@@ -12,6 +13,7 @@ import dev.observers.dedup.DedupStore;
 import dev.observers.dedup.RedisDedupStore;
 import dev.observers.dispatch.ActionRunner;
 import dev.observers.dispatch.CircuitBreaker;
+import dev.observers.dispatch.DeadLetterTable;
 import dev.observers.dispatch.DispatchMetrics;
 import dev.observers.dispatch.Dispatcher;
 import dev.observers.dispatch.ObserverEventHandler;
@@ -58,6 +60,7 @@ public class Daemon {
     private ChangeLogNotifications notifications;
     private ChangeLogListener listener;
     private Dispatcher dispatcher;
+    private BacklogGauges backlog;
 
     @Inject
     public Daemon(ObserversConfig config, Postgres postgres, Redis redis, Vertx vertx, MeterRegistry registry,
@@ -84,11 +87,18 @@ public class Daemon {
         var settings = new ChangeLogListener.Settings(config.listener().batchSize(),
                 Duration.ofMillis(config.listener().pollIntervalMs()), config.listener().maxInFlight(),
                 new CheckpointPolicy(config.checkpoint().batchSize(), Duration.ofMillis(config.checkpoint().intervalMs())));
-        listener = new ChangeLogListener(OBSERVERS_LISTENER, new ChangeLogReader(pool),
-                new PgCheckpointStore(pool, config.checkpoint().batchSize(), instance),
+        PgCheckpointStore checkpoints = new PgCheckpointStore(pool, config.checkpoint().batchSize(), instance);
+        listener = new ChangeLogListener(OBSERVERS_LISTENER, new ChangeLogReader(pool), checkpoints,
                 new ObserverEventHandler(OBSERVERS_LISTENER, catalog::planner, dispatcher, dedup), settings,
                 Clock.systemUTC());
         registerMeters(listener);
+        FunctionCounter.builder("observer_checkpoint_writes_total", checkpoints, PgCheckpointStore::writes)
+                .description("Checkpoint writes").tag("listener", listener.id()).register(registry);
+        if (backlog == null) {
+            backlog = new BacklogGauges(new LagReader(pool), new DeadLetterTable(pool), List.of(OBSERVERS_LISTENER),
+                    registry, Duration.ofMillis(config.lagRefreshMs()));
+        }
+        backlog.start();
         notifications = new ChangeLogNotifications(vertx, postgres.url());
         notifications.onNotify(listener::wake);
         notifications.start();
@@ -102,10 +112,16 @@ public class Daemon {
         }
         int unfinished = listener.stop(Duration.ofMillis(config.shutdownTimeoutMs()));
         dispatcher.shutdownNow();
+        backlog.close();
         notifications.close();
         catalog.stop();
         listener = null;
         return unfinished;
+    }
+
+    /** The lag and dead-letter figures the gauges serve; empty before the daemon started. */
+    public Optional<BacklogGauges> backlog() {
+        return Optional.ofNullable(backlog);
     }
 
     public List<ChangeLogListener> listeners() {

@@ -12,7 +12,7 @@ public final class PgDeadLetterStore implements DeadLetterStore {
             INSERT INTO core.observer_dead_letters AS d
                    (listener_id, change_log_pk, event_id, object_type, object_id, observer_name, action_index,
                     action_type, event, error, error_kind, attempts)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10, $11, $12)
             ON CONFLICT (listener_id, change_log_pk, COALESCE(observer_name, ''), COALESCE(action_index, -1))
                WHERE status <> 'resolved'
             DO UPDATE SET error = EXCLUDED.error, attempts = d.attempts + EXCLUDED.attempts,

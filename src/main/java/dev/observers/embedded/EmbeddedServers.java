@@ -16,6 +16,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -64,6 +65,33 @@ public class EmbeddedServers {
         return new PgUrl("127.0.0.1", postgres.getPort(), "postgres", "postgres", Optional.empty(), Map.of());
     }
 
+    /**
+     * The embedded PostgreSQL a daemon on this machine already runs on the configured port and data
+     * directory (its {@code postmaster.pid} names the port), so a command such as {@code status} can
+     * read it instead of failing to start a second one.
+     */
+    public Optional<PgUrl> runningPostgres() {
+        Path pid = Path.of(config.dataDir(), "pg14", "postmaster.pid");
+        if (isFree(config.pgPort()) || !Files.exists(pid)) {
+            return Optional.empty();
+        }
+        try {
+            List<String> lines = Files.readAllLines(pid);
+            if (lines.size() < 4 || !lines.get(3).strip().equals(String.valueOf(config.pgPort()))) {
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.of(new PgUrl("127.0.0.1", config.pgPort(), "postgres", "postgres", Optional.empty(), Map.of()));
+    }
+
+    /** The embedded Redis a daemon on this machine already runs, when its port is taken; see {@link #runningPostgres}. */
+    public Optional<RedisUrl> runningRedis() {
+        return isFree(config.redisPort()) ? Optional.empty()
+                : Optional.of(new RedisUrl(false, "127.0.0.1", config.redisPort(), 0, Optional.empty(), Optional.empty()));
+    }
+
     /** Starts the embedded Redis once and returns where it listens. */
     public synchronized RedisUrl redis() {
         if (redis == null) {
@@ -103,6 +131,14 @@ public class EmbeddedServers {
                 LOG.warnf("embedded PostgreSQL did not stop cleanly: %s", e.getMessage());
             }
             postgres = null;
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket ignored = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -129,7 +129,32 @@ public class ObserverCatalog {
         }
     }
 
+    /** The observers of one load: their definitions and the planner compiled from them. */
+    public record Snapshot(List<ObserverDefinition> definitions, EventPlanner planner) {
+
+        public Optional<ObserverDefinition> definition(String name) {
+            return definitions.stream().filter(d -> d.name().equals(name)).findFirst();
+        }
+    }
+
+    /**
+     * Loads the observers once, without watching the file, for commands that act on them outside the
+     * daemon ({@code dlq retry}); throws like {@link #start} when any definition is broken.
+     */
+    public Snapshot snapshot(Optional<Path> observersFile) {
+        List<ObserverDefinition> definitions = definitions(observersFile.orElse(null));
+        return new Snapshot(List.copyOf(definitions), planner(definitions));
+    }
+
     private ObserverPlanner build(Path file) {
+        return planner(definitions(file));
+    }
+
+    private ObserverPlanner planner(List<ObserverDefinition> definitions) {
+        return new ObserverPlanner(definitions, actions, Duration.ofMillis(config.actionTimeoutMs()), this::lookups);
+    }
+
+    private List<ObserverDefinition> definitions(Path file) {
         List<ObserverDefinition> definitions = new ArrayList<>();
         if (file != null) {
             definitions.addAll(ObserverFileLoader.load(file));
@@ -142,7 +167,7 @@ public class ObserverCatalog {
                         + "' is defined twice (names must be unique across the file and tb_observer)");
             }
         }
-        return new ObserverPlanner(definitions, actions, Duration.ofMillis(config.actionTimeoutMs()), this::lookups);
+        return definitions;
     }
 
     private void watch(Path file) {

@@ -84,6 +84,24 @@ public final class Migrator {
         }
     }
 
+    /**
+     * The migrations this database still lacks, without applying anything: commands that only read
+     * or adjust the daemon's tables use it to ask for {@code observers migrate} instead of failing
+     * on a missing table.
+     */
+    public List<String> pending() {
+        Row registry = pool.query("SELECT to_regclass('core.observers_schema_migrations') IS NOT NULL AS present")
+                .execute().await().atMost(TIMEOUT).iterator().next();
+        if (!registry.getBoolean("present")) {
+            return MIGRATIONS;
+        }
+        List<String> applied = new ArrayList<>();
+        for (Row r : pool.query("SELECT name FROM core.observers_schema_migrations").execute().await().atMost(TIMEOUT)) {
+            applied.add(r.getString("name"));
+        }
+        return MIGRATIONS.stream().filter(name -> !applied.contains(name)).toList();
+    }
+
     private static void apply(SqlConnection conn, SqlScript script, String checksum) {
         List<String> statements = script.statements();
         if (script.transactional()) {

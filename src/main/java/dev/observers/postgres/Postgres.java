@@ -40,6 +40,16 @@ public class Postgres {
         return url;
     }
 
+    /**
+     * With no database configured, uses the embedded PostgreSQL a running daemon started instead of
+     * starting one: for commands that run beside the daemon. Call before the first {@link #url()}.
+     */
+    public synchronized void preferRunningEmbedded() {
+        if (url == null && config.db().url().isEmpty()) {
+            embedded.runningPostgres().ifPresent(running -> url = running);
+        }
+    }
+
     public synchronized Pool pool() {
         if (pool == null) {
             pool = Pool.newInstance(PgBuilder.pool()

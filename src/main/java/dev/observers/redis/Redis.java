@@ -33,6 +33,13 @@ public class Redis {
         return url;
     }
 
+    /** With no Redis configured, uses the embedded one a running daemon started; see {@code Postgres.preferRunningEmbedded}. */
+    public synchronized void preferRunningEmbedded() {
+        if (url == null && config.redis().url().isEmpty()) {
+            embedded.runningRedis().ifPresent(running -> url = running);
+        }
+    }
+
     public synchronized RedissonClient client() {
         if (client == null) {
             client = RedisClients.create(url());

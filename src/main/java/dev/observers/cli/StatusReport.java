@@ -1,0 +1,78 @@
+package dev.observers.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.observers.checkpoint.LagReader;
+import dev.observers.checkpoint.ListenerLag;
+import dev.observers.dispatch.DeadLetterTable;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * What {@code observers status} prints, from figures already read: a table for people and the same
+ * figures as JSON for scripts. No I/O, so the wording is tested without a database.
+ */
+record StatusReport(List<ListenerLag> listeners, List<DeadLetterTable.Count> deadLetters, Instant now) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    long deadLetterTotal() {
+        return deadLetters.stream().mapToLong(DeadLetterTable.Count::count).sum();
+    }
+
+    String text() {
+        TextTable table = new TextTable("LISTENER", "CHECKPOINT (TXID, PK)", "BEHIND", "OLDEST UNPROCESSED", "UPDATED",
+                "LAST ERROR");
+        for (ListenerLag l : listeners) {
+            table.row(l.listenerId(),
+                    l.saved() ? l.checkpoint().toString() : "none yet (reads from the start)",
+                    behind(l),
+                    l.eventsBehind() == 0 ? "-" : Human.duration(l.age()) + " ago",
+                    l.updatedAt().map(t -> t.toInstant().truncatedTo(ChronoUnit.SECONDS) + " ("
+                            + Human.duration(Duration.between(t.toInstant(), now)) + " ago)").orElse("never"),
+                    l.lastError().orElse("-"));
+        }
+        StringBuilder sb = new StringBuilder(table.toString()).append('\n');
+        if (deadLetters.isEmpty()) {
+            return sb.append("dead letters: none unresolved\n").toString();
+        }
+        TextTable dlq = new TextTable("OBSERVER", "ERROR KIND", "UNRESOLVED");
+        deadLetters.forEach(c -> dlq.row(c.observer() == null ? "(unreadable row)" : c.observer(), c.errorKind(),
+                Human.count(c.count())));
+        dlq.row("total", "", Human.count(deadLetterTotal()));
+        return sb.append("dead letters (not resolved):\n").append(dlq).toString();
+    }
+
+    String json() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("at", now.toString());
+        ArrayNode ls = root.putArray("listeners");
+        for (ListenerLag l : listeners) {
+            ObjectNode o = ls.addObject();
+            o.put("listener", l.listenerId());
+            o.put("saved", l.saved());
+            o.putObject("checkpoint").put("txid", Long.toUnsignedString(l.checkpoint().txid()))
+                    .put("pk", l.checkpoint().pk());
+            o.put("events_behind", l.eventsBehind());
+            o.put("events_behind_capped", l.capped());
+            o.put("lag_seconds", l.age().toMillis() / 1000.0);
+            o.put("updated_at", l.updatedAt().map(t -> t.toInstant().toString()).orElse(null));
+            o.put("updated_by", l.updatedBy().orElse(null));
+            o.put("last_error", l.lastError().orElse(null));
+        }
+        ObjectNode dlq = root.putObject("dead_letters");
+        dlq.put("unresolved", deadLetterTotal());
+        ArrayNode by = dlq.putArray("by_observer");
+        deadLetters.forEach(c -> by.addObject().put("observer", c.observer()).put("error_kind", c.errorKind())
+                .put("count", c.count()));
+        return root.toPrettyString() + "\n";
+    }
+
+    private static String behind(ListenerLag l) {
+        return l.capped() ? "> " + Human.count(LagReader.COUNT_LIMIT) : Human.count(l.eventsBehind());
+    }
+}

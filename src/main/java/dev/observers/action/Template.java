@@ -143,7 +143,7 @@ public final class Template {
      * A bare name is a data field first (FraiseQL's rule); a dotted path starts at the event, unless its
      * head names no event field but a data field ({@code author.name} for a lookup named author).
      */
-    static JsonNode resolve(JsonNode event, List<String> path) {
+    public static JsonNode resolve(JsonNode event, List<String> path) {
         JsonNode data = event.get("data");
         String head = path.getFirst();
         boolean inData = data != null && data.isObject() && data.has(head)

@@ -1,14 +1,15 @@
 package dev.observers.lookup;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.observers.action.Template;
 
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * Where a lookup parameter comes from in the event JSON ({@code data.fk_author}, {@code entity_id},
- * {@code data.items.0.sku}), read the way templates read a {@code {{ path }}}: a bare name that is a
- * field of {@code data} means that field, anything else starts at the event.
+ * {@code data.items.0.sku}), read exactly the way templates read a {@code {{ path }}}
+ * ({@link Template#resolve}).
  */
 public record EventPath(List<String> segments) {
 
@@ -40,30 +41,7 @@ public record EventPath(List<String> segments) {
 
     /** The value at this path in an event tree ({@code EventJson}), or null when it leads nowhere. */
     public JsonNode resolve(JsonNode event) {
-        if (segments.size() == 1) {
-            JsonNode data = event.get("data");
-            if (data != null && data.isObject() && data.has(segments.getFirst())) {
-                return data.get(segments.getFirst());
-            }
-        }
-        JsonNode node = event;
-        for (String segment : segments) {
-            if (node == null) {
-                return null;
-            }
-            if (node.isObject()) {
-                node = node.get(segment);
-            } else if (node.isArray() && isIndex(segment)) {
-                node = node.get(Integer.parseInt(segment));
-            } else {
-                return null;
-            }
-        }
-        return node;
-    }
-
-    private static boolean isIndex(String segment) {
-        return segment.length() <= 9 && segment.chars().allMatch(c -> c >= '0' && c <= '9');
+        return Template.resolve(event, segments);
     }
 
     @Override

@@ -1,9 +1,6 @@
 package dev.observers.config;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -26,14 +23,14 @@ public record AmqpUrl(boolean tls, String host, int port, String user, Optional<
         String info = uri.getRawUserInfo();
         if (info != null && !info.isEmpty()) {
             int colon = info.indexOf(':');
-            user = decode(colon < 0 ? info : info.substring(0, colon));
-            password = colon < 0 ? Optional.empty() : Optional.of(decode(info.substring(colon + 1)));
+            user = Uris.decode(colon < 0 ? info : info.substring(0, colon));
+            password = colon < 0 ? Optional.empty() : Optional.of(Uris.decode(info.substring(colon + 1)));
         }
         String path = uri.getRawPath() == null || uri.getRawPath().length() <= 1 ? "" : uri.getRawPath().substring(1);
         if (path.contains("/")) {
             throw new IllegalArgumentException("the path must be one virtual host name (write '/' as %2F)");
         }
-        String vhost = path.isEmpty() ? "/" : decode(path);
+        String vhost = path.isEmpty() ? "/" : Uris.decode(path);
         if (uri.getRawQuery() != null) {
             throw new IllegalArgumentException("query parameters are not supported");
         }
@@ -55,21 +52,13 @@ public record AmqpUrl(boolean tls, String host, int port, String user, Optional<
 
     /** The full URL, password included (percent-encoded): for handing to a client, never for logs. */
     public String toUrl() {
-        String auth = encode(user) + password.map(p -> ":" + encode(p)).orElse("") + "@";
-        String vhost = virtualHost.equals("/") ? "" : "/" + encode(virtualHost);
+        String auth = Uris.encode(user) + password.map(p -> ":" + Uris.encode(p)).orElse("") + "@";
+        String vhost = virtualHost.equals("/") ? "" : "/" + Uris.encode(virtualHost);
         return (tls ? "amqps://" : "amqp://") + auth + host + ":" + port + vhost;
     }
 
     @Override
     public String toString() {
         return redacted();
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 }

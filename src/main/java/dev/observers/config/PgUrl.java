@@ -1,8 +1,6 @@
 package dev.observers.config;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -32,13 +30,13 @@ public record PgUrl(String host, int port, String database, String user, Optiona
         String info = uri.getRawUserInfo();
         if (info != null && !info.isEmpty()) {
             int colon = info.indexOf(':');
-            user = decode(colon < 0 ? info : info.substring(0, colon));
+            user = Uris.decode(colon < 0 ? info : info.substring(0, colon));
             if (colon >= 0) {
-                password = Optional.of(decode(info.substring(colon + 1)));
+                password = Optional.of(Uris.decode(info.substring(colon + 1)));
             }
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        String database = path.startsWith("/") ? decode(path.substring(1)) : decode(path);
+        String database = path.startsWith("/") ? Uris.decode(path.substring(1)) : Uris.decode(path);
         if (database.isEmpty()) {
             database = user;
         }
@@ -52,7 +50,7 @@ public record PgUrl(String host, int port, String database, String user, Optiona
                     continue;
                 }
                 int eq = pair.indexOf('=');
-                params.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+                params.put(Uris.decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : Uris.decode(pair.substring(eq + 1)));
             }
         }
         int port = uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort();
@@ -71,8 +69,8 @@ public record PgUrl(String host, int port, String database, String user, Optiona
 
     /** The full URL, password included (percent-encoded): for handing to another process, never for logs. */
     public String toUrl() {
-        return "postgresql://" + encode(user) + password.map(p -> ":" + encode(p)).orElse("") + "@" + host + ":" + port
-                + "/" + encode(database) + query();
+        return "postgresql://" + Uris.encode(user) + password.map(p -> ":" + Uris.encode(p)).orElse("") + "@" + host + ":" + port
+                + "/" + Uris.encode(database) + query();
     }
 
     public String jdbcUrl() {
@@ -91,13 +89,5 @@ public record PgUrl(String host, int port, String database, String user, Optiona
         StringBuilder sb = new StringBuilder("?");
         params.forEach((k, v) -> sb.append(sb.length() > 1 ? "&" : "").append(k).append('=').append(v));
         return sb.toString();
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
-
-    private static String encode(String s) {
-        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -1,8 +1,6 @@
 package dev.observers.config;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** A Redis location: {@code redis://[user:pass@]host:port[/db]}, or {@code rediss://} for TLS. */
@@ -21,11 +19,11 @@ public record RedisUrl(boolean tls, String host, int port, int database, Optiona
         if (info != null && !info.isEmpty()) {
             int colon = info.indexOf(':');
             if (colon < 0) {
-                password = Optional.of(decode(info));
+                password = Optional.of(Uris.decode(info));
             } else {
-                String u = decode(info.substring(0, colon));
+                String u = Uris.decode(info.substring(0, colon));
                 user = u.isEmpty() ? Optional.empty() : Optional.of(u);
-                password = Optional.of(decode(info.substring(colon + 1)));
+                password = Optional.of(Uris.decode(info.substring(colon + 1)));
             }
         }
         int database = 0;
@@ -57,9 +55,5 @@ public record RedisUrl(boolean tls, String host, int port, int database, Optiona
     @Override
     public String toString() {
         return redacted();
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,9 @@
 package dev.observers.config;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -31,5 +34,15 @@ final class Uris {
             throw new IllegalArgumentException("no host");
         }
         return uri;
+    }
+
+    /** Percent-decodes a URL part; '+' stays a plus (it is a space only in form bodies). */
+    static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** Percent-encodes a URL part (user, password, database, vhost). */
+    static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -5,6 +5,7 @@ import dev.observers.daemon.Daemon;
 import dev.observers.config.ConfigCheck;
 import dev.observers.config.ObserversConfig;
 import dev.observers.postgres.Postgres;
+import dev.observers.postgres.SqlScript;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -60,10 +61,8 @@ public class DemoCommand implements Runnable {
         ConfigCheck.require(config);
         postgres.migrate();
         Pool pool = postgres.pool();
-        for (String sql : resource("demo/blog.sql").split(";\\s*\\n")) {
-            if (!sql.isBlank()) {
-                pool.query(sql).execute().await().indefinitely();
-            }
+        for (String sql : SqlScript.of("demo/blog.sql", resource("demo/blog.sql")).statements()) {
+            pool.query(sql).execute().await().indefinitely();
         }
         System.err.println("demo: blog schema ready in " + postgres.url().redacted());
 

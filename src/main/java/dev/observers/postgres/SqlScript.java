@@ -4,19 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A migration file: its statements, and whether it must run outside a transaction (statements such
- * as {@code CREATE INDEX CONCURRENTLY} refuse to run inside one).
+ * A SQL file (a migration, the demo's schema): its statements, and whether it must run outside a
+ * transaction (statements such as {@code CREATE INDEX CONCURRENTLY} refuse to run inside one).
  */
-record SqlScript(String name, String text, boolean transactional) {
+public record SqlScript(String name, String text, boolean transactional) {
 
     static final String NO_TRANSACTION_MARKER = "-- observers:no-transaction";
 
-    static SqlScript of(String name, String text) {
+    public static SqlScript of(String name, String text) {
         return new SqlScript(name, text, !text.lines().anyMatch(l -> l.strip().equals(NO_TRANSACTION_MARKER)));
     }
 
     /** Splits on semicolons that end a statement: outside quotes, dollar quotes and comments. */
-    List<String> statements() {
+    public List<String> statements() {
         List<String> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         String dollarTag = null;

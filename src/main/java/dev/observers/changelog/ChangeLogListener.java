@@ -97,10 +97,6 @@ public final class ChangeLogListener {
         return unfinished;
     }
 
-    public Position readPosition() {
-        return readPosition;
-    }
-
     public Position checkpoint() {
         return savedPosition;
     }

@@ -69,10 +69,6 @@ public final class Dispatcher {
         });
     }
 
-    public int activeLanes() {
-        return lanes.activeLanes();
-    }
-
     /** Stops running work; unfinished events stay before the checkpoint and are replayed on restart. */
     public void shutdownNow() {
         threads.shutdownNow();

@@ -16,7 +16,6 @@ public final class Watermark {
     private final ArrayDeque<Position> pending = new ArrayDeque<>();
     private final Set<Position> completedEarly = new HashSet<>();
     private Position safe;
-    private long completedTotal;
 
     public Watermark(Position start) {
         this.safe = start;
@@ -33,7 +32,6 @@ public final class Watermark {
 
     /** Marks a registered event complete (succeeded, dead-lettered, or matched nothing). */
     public synchronized void complete(Position position) {
-        completedTotal++;
         if (position.equals(pending.peekFirst())) {
             pending.pollFirst();
             safe = position;
@@ -53,10 +51,5 @@ public final class Watermark {
     /** Registered events not yet complete. */
     public synchronized int inFlight() {
         return pending.size() - completedEarly.size();
-    }
-
-    /** Events completed since this watermark was created. */
-    public synchronized long completedTotal() {
-        return completedTotal;
     }
 }

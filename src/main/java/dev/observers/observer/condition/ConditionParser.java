@@ -122,7 +122,7 @@ public final class ConditionParser {
         }
         advance();
         return new Condition.Comparison(FieldPath.parse(field.text()), operator,
-                Literal.read(value.text(), value.source()));
+                Literal.comparand(value.text(), value.source(), value.quoted()));
     }
 
     private Condition call(Token name) {

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
- * A value written in a condition. FraiseQL reads every value, quoted or bare, as JSON first and as a
- * plain string otherwise: {@code 100}, {@code '100'} and {@code 1e2} are numbers, {@code null} is
- * null, {@code shipped} and {@code 'shipped'} are the string "shipped".
+ * A value written in a condition, read as FraiseQL reads it. A bare comparison value is JSON first and
+ * a plain string otherwise: {@code 100} and {@code 1e2} are numbers, {@code null} is null,
+ * {@code shipped} is the string "shipped". A quoted comparison value is always a string
+ * ({@code '100'} is the string "100", FraiseQL #843). Function arguments are JSON first, quoted or not:
+ * in {@code field_changed_to('total', '100')} the value is the number 100.
  *
  * @param source the text as written, quotes included
  * @param value  what it means
@@ -22,9 +24,14 @@ public record Literal(String source, JsonNode value) {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
-    /** A value from its text (quotes already removed) and its source form. */
+    /** A function argument from its text (quotes already removed) and its source form: JSON first. */
     static Literal read(String text, String source) {
         return new Literal(source, json(text));
+    }
+
+    /** A comparison value: quoted text is a string as written, bare text is JSON first. */
+    static Literal comparand(String text, String source, boolean quoted) {
+        return quoted ? new Literal(source, TextNode.valueOf(text)) : read(text, source);
     }
 
     /** {@code text} as JSON when it is a JSON document, else as a string. */

@@ -42,21 +42,23 @@ class ConditionEvaluationTest {
                 arguments("neg >= -2.5", "true"),
                 arguments("big == 9007199254740993", "true"),
                 arguments("big == 9007199254740992", "false"),
-                // quoted text is read as JSON first too, as FraiseQL does
-                arguments("qty == '5'", "true"),
+                // a quoted comparison value is a string, a bare one JSON first (FraiseQL #843)
+                arguments("code == '100'", "true"),
                 arguments("code == 100", "false"),
-                arguments("code == '100'", "false"),
-                arguments("code == '\"100\"'", "true"),
+                arguments("code != '100'", "false"),
+                arguments("total == '100'", "false"),
+                arguments("total != '100'", "true"),
+                arguments("qty == '5'", "false"),
+                arguments("code == '\"100\"'", "false"),
                 arguments("flag == true", "true"),
-                arguments("flag == 'true'", "true"),
+                arguments("flag == 'true'", "false"),
                 arguments("flag == yes", "false"),
                 arguments("nothing == null", "true"),
                 arguments("nothing != null", "false"),
                 arguments("note == ''", "true"),
                 arguments("version == 1.2.3", "true"),
-                arguments("tags == '[\"a\", \"b\"]'", "true"),
-                arguments("tags == '[\"b\", \"a\"]'", "false"),
-                arguments("customer == '{\"tier\": \"gold\", \"address\": {\"city\": \"Lyon\"}}'", "true"),
+                arguments("tags == '[\"a\", \"b\"]'", "false"),
+                arguments("customer == '{\"tier\": \"gold\", \"address\": {\"city\": \"Lyon\"}}'", "false"),
                 arguments("größe == 3", "true"),
                 arguments("status == 'a && b'", "false"),
                 // dotted paths reach into nested objects
@@ -211,6 +213,17 @@ class ConditionEvaluationTest {
                         + " (in status > 5)"));
         assertThat(ConditionParser.parse("total > abc").evaluate(ORDER))
                 .isEqualTo(new Outcome.Error("'>' compares numbers, but abc is the string \"abc\" (in total > abc)"));
+    }
+
+    @Test
+    void functionArgumentsAreReadAsJsonFirstQuotedOrNot() {
+        ChangeEvent event = TestEvents.update("Order", """
+                {"total": 50.00, "code": "99"}""", """
+                {"total": 100.00, "code": "100"}""");
+        assertThat(ConditionParser.parse("field_changed_to('total', '100')").evaluate(event)).isEqualTo(Outcome.TRUE);
+        assertThat(ConditionParser.parse("field_changed_to('code', '100')").evaluate(event)).isEqualTo(Outcome.FALSE);
+        assertThat(ConditionParser.parse("field_changed_to('code', '\"100\"')").evaluate(event)).isEqualTo(Outcome.TRUE);
+        assertThat(ConditionParser.parse("code == '100' && total == 100").evaluate(event)).isEqualTo(Outcome.TRUE);
     }
 
     private static String kind(Outcome outcome) {

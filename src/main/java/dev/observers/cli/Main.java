@@ -1,15 +1,19 @@
 package dev.observers.cli;
 
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
+import dev.observers.config.ConfigPreflight;
 import dev.observers.config.InvalidConfigException;
 import dev.observers.observer.ObserverConfigException;
 import org.jboss.logging.Logger;
 import picocli.CommandLine;
 
+import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Entry point. Only the commands that serve metrics and health open the HTTP port, so
@@ -24,6 +28,17 @@ public class Main implements QuarkusApplication {
     CommandLine.IFactory factory;
 
     public static void main(String... args) {
+        List<String> problems = ConfigPreflight.problems();
+        if (!problems.isEmpty()) {
+            problems.forEach(problem -> System.err.println("observers: " + problem));
+            // Quarkus' own exit path, so a test harness that launches main in-process gets the code too.
+            BiConsumer<Integer, Throwable> exit = ApplicationLifecycleManager.getDefaultExitCodeHandler();
+            if (exit == null) {
+                System.exit(ExitCodes.CONFIG);
+            }
+            exit.accept(ExitCodes.CONFIG, null);
+            return;
+        }
         if (args.length == 0 || !SERVING_COMMANDS.contains(args[0])) {
             System.setProperty("quarkus.http.host-enabled", "false");
             // A command's output is its answer; Quarkus' start and stop lines belong in the daemon's log.

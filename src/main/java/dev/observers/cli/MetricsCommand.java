@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 @Command(name = "metrics", mixinStandardHelpOptions = true,
         description = "Reads the running daemon's /q/metrics and prints throughput (events/s over a window), action"
                 + " latency p50/p95/p99 by type, failure rate, cache hit rate, dedup skips, lag per listener and dead"
-                + " letters, with the healthy thresholds marked (failure rate < 5 %, p99 < 2 s, cache hit rate > 70 %).",
+                + " letters, with the healthy thresholds marked (failure rate < 5 %%, p99 < 2 s, cache hit rate > 70 %%).",
         footer = {"", "Exit status: 1 when no daemon answers at the URL.", "",
                 "Examples:", "  observers metrics", "  observers metrics --watch",
                 "  observers metrics --json | jq .actions.failure_rate",

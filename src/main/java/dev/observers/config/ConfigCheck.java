@@ -5,14 +5,44 @@ import jakarta.mail.internet.InternetAddress;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Function;
+import java.util.Map;
 
 /**
  * Range and format checks over the whole configuration, done once before anything starts. Each
  * problem names the variable a user sets, the value and what is accepted.
  */
 public final class ConfigCheck {
+
+    /** The accepted range of every integer knob, inclusive. */
+    record Range(long min, long max) {
+    }
+
+    static final Map<String, Range> RANGES = Map.ofEntries(
+            Map.entry("observers.db.pool-size", new Range(1, 1_000)),
+            Map.entry("observers.checkpoint.batch-size", new Range(1, 1_000_000)),
+            Map.entry("observers.checkpoint.interval-ms", new Range(1, 3_600_000)),
+            Map.entry("observers.listener.batch-size", new Range(1, 100_000)),
+            Map.entry("observers.listener.poll-interval-ms", new Range(10, 3_600_000)),
+            Map.entry("observers.listener.max-in-flight", new Range(1, 1_000_000)),
+            Map.entry("observers.max-concurrent-actions", new Range(1, 100_000)),
+            Map.entry("observers.action-timeout-ms", new Range(1, 86_400_000)),
+            Map.entry("observers.http-connect-timeout-ms", new Range(1, 600_000)),
+            Map.entry("observers.dedup-window-secs", new Range(1, 30L * 86_400)),
+            Map.entry("observers.cache.ttl-secs", new Range(1, 30L * 86_400)),
+            Map.entry("observers.cache.local-max-entries", new Range(0, 10_000_000)),
+            Map.entry("observers.cache.local-ttl-secs", new Range(1, 86_400)),
+            Map.entry("observers.cache.redis-timeout-ms", new Range(1, 60_000)),
+            Map.entry("observers.lookup.timeout-ms", new Range(1, 600_000)),
+            Map.entry("observers.http-port", new Range(0, 65_535)),
+            Map.entry("observers.shutdown-timeout-ms", new Range(0, 3_600_000)),
+            Map.entry("observers.lag-refresh-ms", new Range(100, 3_600_000)),
+            Map.entry("observers.ready.max-lag-seconds", new Range(1, 30L * 86_400)),
+            Map.entry("observers.elasticsearch.bulk-size", new Range(1, 100_000)),
+            Map.entry("observers.elasticsearch.flush-interval-secs", new Range(1, 3_600)),
+            Map.entry("observers.embedded.pg-port", new Range(1, 65_535)),
+            Map.entry("observers.embedded.redis-port", new Range(1, 65_535)),
+            Map.entry("observers.smtp.port", new Range(1, 65_535)),
+            Map.entry("observers.smtp.timeout-ms", new Range(1, 3_600_000)));
 
     private final List<String> problems = new ArrayList<>();
 
@@ -22,35 +52,14 @@ public final class ConfigCheck {
     /** Every problem in {@code config}; empty when it is usable. */
     public static List<String> problems(ObserversConfig config) {
         ConfigCheck check = new ConfigCheck();
-        check.url("observers.db.url", config.db().url(), PgUrl::parse, "postgresql://user:pass@host:5432/db");
-        check.url("observers.redis.url", config.redis().url(), RedisUrl::parse, "redis://host:6379");
-        check.url("observers.elasticsearch.url", config.elasticsearch().url(), HttpUrl::parse, "http://host:9200");
-        check.url("observers.broker.url", config.broker().url(), AmqpUrl::parse, "amqp://user:pass@host:5672/vhost");
-        check.range("observers.db.pool-size", config.db().poolSize(), 1, 1_000);
-        check.range("observers.checkpoint.batch-size", config.checkpoint().batchSize(), 1, 1_000_000);
-        check.range("observers.checkpoint.interval-ms", config.checkpoint().intervalMs(), 1, 3_600_000);
-        check.range("observers.listener.batch-size", config.listener().batchSize(), 1, 100_000);
-        check.range("observers.listener.poll-interval-ms", config.listener().pollIntervalMs(), 10, 3_600_000);
-        check.range("observers.listener.max-in-flight", config.listener().maxInFlight(), 1, 1_000_000);
-        check.range("observers.max-concurrent-actions", config.maxConcurrentActions(), 1, 100_000);
-        check.range("observers.action-timeout-ms", config.actionTimeoutMs(), 1, 86_400_000);
-        check.range("observers.http-connect-timeout-ms", config.httpConnectTimeoutMs(), 1, 600_000);
-        check.range("observers.dedup-window-secs", config.dedupWindowSecs(), 1, 30L * 86_400);
-        check.range("observers.cache.ttl-secs", config.cache().ttlSecs(), 1, 30L * 86_400);
-        check.range("observers.cache.local-max-entries", config.cache().localMaxEntries(), 0, 10_000_000);
-        check.range("observers.cache.local-ttl-secs", config.cache().localTtlSecs(), 1, 86_400);
-        check.range("observers.cache.redis-timeout-ms", config.cache().redisTimeoutMs(), 1, 60_000);
-        check.range("observers.lookup.timeout-ms", config.lookup().timeoutMs(), 1, 600_000);
-        check.range("observers.http-port", config.httpPort(), 0, 65_535);
-        check.range("observers.shutdown-timeout-ms", config.shutdownTimeoutMs(), 0, 3_600_000);
-        check.range("observers.lag-refresh-ms", config.lagRefreshMs(), 100, 3_600_000);
-        check.range("observers.ready.max-lag-seconds", config.ready().maxLagSeconds(), 1, 30L * 86_400);
-        check.range("observers.elasticsearch.bulk-size", config.elasticsearch().bulkSize(), 1, 100_000);
-        check.range("observers.elasticsearch.flush-interval-secs", config.elasticsearch().flushIntervalSecs(), 1, 3_600);
-        check.range("observers.embedded.pg-port", config.embedded().pgPort(), 1, 65_535);
-        check.range("observers.embedded.redis-port", config.embedded().redisPort(), 1, 65_535);
-        check.range("observers.smtp.port", config.smtp().port(), 1, 65_535);
-        check.range("observers.smtp.timeout-ms", config.smtp().timeoutMs(), 1, 3_600_000);
+        for (Knob knob : Knob.all()) {
+            Object value = knob.read(config);
+            if (value instanceof Number number) {
+                check.range(knob.property(), number.longValue());
+            } else if (value instanceof String text) {
+                ValueCheck.urlProblem(knob, text).ifPresent(check.problems::add);
+            }
+        }
         check.smtp(config.smtp());
         if (config.broker().exchange().isBlank() || config.broker().exchange().length() > 255) {
             check.problems.add(EnvNames.describe("observers.broker.exchange")
@@ -107,21 +116,14 @@ public final class ConfigCheck {
         }
     }
 
-    private void range(String property, long value, long min, long max) {
-        if (value < min || value > max) {
-            problems.add(EnvNames.describe(property) + " is " + value + ": must be between " + min + " and " + max);
+    private void range(String property, long value) {
+        Range range = RANGES.get(property);
+        if (range == null) {
+            throw new IllegalStateException(property + " has no range in ConfigCheck.RANGES");
         }
-    }
-
-    private void url(String property, Optional<String> value, Function<String, ?> parser, String example) {
-        if (value.isEmpty()) {
-            return;
-        }
-        try {
-            parser.apply(value.get());
-        } catch (IllegalArgumentException e) {
-            problems.add(EnvNames.describe(property) + " is not a valid URL: " + e.getMessage() + " (expected e.g. "
-                    + example + ")");
+        if (value < range.min() || value > range.max()) {
+            problems.add(EnvNames.describe(property) + " is " + value + ": must be between " + range.min() + " and "
+                    + range.max());
         }
     }
 }

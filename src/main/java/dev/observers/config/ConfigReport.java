@@ -1,16 +1,9 @@
 package dev.observers.config;
 
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.WithName;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * The effective configuration as rows (property, environment name, value, where it came from), with
@@ -26,10 +19,7 @@ public final class ConfigReport {
     }
 
     public static List<Row> rows(ObserversConfig config, SmallRyeConfig raw) {
-        List<Row> rows = new ArrayList<>();
-        walk(ObserversConfig.class, config, "observers", raw, rows);
-        rows.sort(Comparator.comparing(Row::property));
-        return rows;
+        return Knob.all().stream().map(knob -> row(knob, config, raw)).toList();
     }
 
     /** A fixed-width table for a terminal. */
@@ -62,28 +52,13 @@ public final class ConfigReport {
         return value.replaceAll("(?<=://)([^:/@]*):[^@/]*@", "$1:***@");
     }
 
-    private static void walk(Class<?> type, Object instance, String prefix, SmallRyeConfig raw, List<Row> rows) {
-        for (Method m : type.getMethods()) {
-            if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || m.isDefault()) {
-                continue;
-            }
-            WithName withName = m.getAnnotation(WithName.class);
-            String property = prefix + "." + (withName != null ? withName.value() : kebab(m.getName()));
-            Object value = invoke(m, instance);
-            Class<?> ret = m.getReturnType();
-            if (ret.isInterface() && ret.getEnclosingClass() == ObserversConfig.class) {
-                walk(ret, value, property, raw, rows);
-                continue;
-            }
-            if (value instanceof Optional<?> opt) {
-                value = opt.orElse(null);
-            }
-            String shown = value == null ? "(unset)" : mask(property, String.valueOf(value));
-            var source = raw.getConfigValue(property);
-            String from = source == null || source.getSourceName() == null ? "default"
-                    : source.getConfigSourceOrdinal() == Integer.MIN_VALUE ? "default" : describeSource(source);
-            rows.add(new Row(property, EnvNames.of(property), shown, value == null ? "" : from));
-        }
+    private static Row row(Knob knob, ObserversConfig config, SmallRyeConfig raw) {
+        Object value = knob.read(config);
+        String shown = value == null ? "(unset)" : mask(knob.property(), String.valueOf(value));
+        var source = raw.getConfigValue(knob.property());
+        String from = source == null || source.getSourceName() == null ? "default"
+                : source.getConfigSourceOrdinal() == Integer.MIN_VALUE ? "default" : describeSource(source);
+        return new Row(knob.property(), knob.env(), shown, value == null ? "" : from);
     }
 
     private static String describeSource(io.smallrye.config.ConfigValue value) {
@@ -98,17 +73,5 @@ public final class ConfigReport {
             return "application.properties";
         }
         return name;
-    }
-
-    private static Object invoke(Method m, Object instance) {
-        try {
-            return m.invoke(instance);
-        } catch (IllegalAccessException | InvocationTargetException e) {
-            throw new IllegalStateException("cannot read configuration " + m.getName(), e);
-        }
-    }
-
-    private static String kebab(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 }

@@ -1,6 +1,7 @@
 package dev.observers.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
@@ -69,6 +70,7 @@ public interface ObserversConfig {
 
     /** Logs as one JSON object per line (for log shippers) instead of text. */
     @WithDefault("false")
+    @WithConverter(StrictBoolean.class)
     boolean logJson();
 
     Embedded embedded();
@@ -80,6 +82,7 @@ public interface ObserversConfig {
 
         /** Whether lag above max-lag-seconds makes the daemon not ready, rather than only being reported. */
         @WithDefault("false")
+        @WithConverter(StrictBoolean.class)
         boolean failOnLag();
     }
 
@@ -89,6 +92,7 @@ public interface ObserversConfig {
 
         /** Apply the schema migrations at start. */
         @WithDefault("true")
+        @WithConverter(StrictBoolean.class)
         boolean migrate();
 
         /** Connections in the daemon's pool. */
@@ -110,10 +114,12 @@ public interface ObserversConfig {
     interface Dedup {
         /** Suppress effects already done within the window (see dedup-window-secs). */
         @WithDefault("true")
+        @WithConverter(StrictBoolean.class)
         boolean enabled();
 
         /** When Redis is down: false keeps delivering (at-least-once, counted); true waits for Redis. */
         @WithDefault("false")
+        @WithConverter(StrictBoolean.class)
         boolean failClosed();
     }
 

@@ -68,8 +68,12 @@ public class ObserverCatalog {
         ObserverPlanner planner = build(file);
         current.set(planner);
         loadedDigest = digest;
-        if (planner.size() == 0) {
-            LOG.warn("no observers defined (set OBSERVERS_CONFIG to a definitions file, or add rows to tb_observer);"
+        if (planner.size() == 0 && file != null) {
+            LOG.warnf("%s defines no observers (and tb_observer has none); events are read and checkpointed"
+                    + " without actions", file);
+        } else if (planner.size() == 0) {
+            // A first run with nothing configured is not a fault: the daemon works, it just has nothing to do yet.
+            LOG.info("no observers defined (set OBSERVERS_CONFIG to a definitions file, or add rows to tb_observer);"
                     + " events are read and checkpointed without actions");
         } else {
             LOG.infof("%d observer(s) loaded%s", planner.size(), file == null ? "" : " from " + file);

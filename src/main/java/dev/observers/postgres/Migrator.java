@@ -47,6 +47,8 @@ public final class Migrator {
         SqlConnection conn = pool.getConnection().await().atMost(TIMEOUT);
         try {
             conn.query("SELECT pg_advisory_lock(" + LOCK_KEY + ")").execute().await().atMost(TIMEOUT);
+            // "already exists, skipping" notices are the idempotent files working as meant; warnings still show.
+            conn.query("SET client_min_messages = warning").execute().await().atMost(TIMEOUT);
             try {
                 conn.query("CREATE SCHEMA IF NOT EXISTS core").execute().await().atMost(TIMEOUT);
                 conn.query("""
@@ -77,6 +79,7 @@ public final class Migrator {
                 }
                 return done;
             } finally {
+                conn.query("RESET client_min_messages").execute().await().atMost(TIMEOUT);
                 conn.query("SELECT pg_advisory_unlock(" + LOCK_KEY + ")").execute().await().atMost(TIMEOUT);
             }
         } finally {

@@ -15,6 +15,9 @@ public final class ConfigCheck {
 
     /** The accepted range of every integer knob, inclusive. */
     record Range(long min, long max) {
+        boolean contains(long value) {
+            return value >= min && value <= max;
+        }
     }
 
     static final Map<String, Range> RANGES = Map.ofEntries(
@@ -121,7 +124,7 @@ public final class ConfigCheck {
         if (range == null) {
             throw new IllegalStateException(property + " has no range in ConfigCheck.RANGES");
         }
-        if (value < range.min() || value > range.max()) {
+        if (!range.contains(value)) {
             problems.add(EnvNames.describe(property) + " is " + value + ": must be between " + range.min() + " and "
                     + range.max());
         }

@@ -1,6 +1,5 @@
 package dev.observers.config;
 
-import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 import java.lang.reflect.InvocationTargetException;
@@ -14,20 +13,23 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * One leaf of {@link ObserversConfig}: its property, the Java type its value converts to and its
- * default. Read from the interface itself, so the report, the value checks and the reference
- * document see a new knob without edits of their own.
+ * One leaf of {@link ObserversConfig}: its property and the Java type its value converts to. Read from
+ * the interface itself, so the report and the value checks see a new knob without edits of their own.
  *
- * @param property     {@code observers.checkpoint.batch-size}
- * @param type         the value's type ({@code int.class}, {@code String.class}, an enum), Optional unwrapped
- * @param optional     whether the knob may be unset
- * @param defaultValue its {@code @WithDefault}, if any
- * @param path         the accessors from the root mapping to the value
+ * @param property {@code observers.checkpoint.batch-size}
+ * @param type     the value's type ({@code int.class}, {@code String.class}, an enum), Optional unwrapped
+ * @param path     the accessors from the root mapping to the value
  */
-public record Knob(String property, Class<?> type, boolean optional, Optional<String> defaultValue, List<Method> path) {
+public record Knob(String property, Class<?> type, List<Method> path) {
+
+    private static final List<Knob> ALL = read();
 
     /** Every knob, sorted by property. */
     public static List<Knob> all() {
+        return ALL;
+    }
+
+    private static List<Knob> read() {
         List<Knob> knobs = new ArrayList<>();
         walk(ObserversConfig.class, "observers", List.of(), knobs);
         knobs.sort(Comparator.comparing(Knob::property));
@@ -66,13 +68,10 @@ public record Knob(String property, Class<?> type, boolean optional, Optional<St
                 walk(ret, property, here, knobs);
                 continue;
             }
-            boolean optional = ret == Optional.class;
-            Class<?> type = optional
+            Class<?> type = ret == Optional.class
                     ? (Class<?>) ((ParameterizedType) m.getGenericReturnType()).getActualTypeArguments()[0]
                     : ret;
-            WithDefault def = m.getAnnotation(WithDefault.class);
-            knobs.add(new Knob(property, type, optional, Optional.ofNullable(def).map(WithDefault::value),
-                    List.copyOf(here)));
+            knobs.add(new Knob(property, type, List.copyOf(here)));
         }
     }
 

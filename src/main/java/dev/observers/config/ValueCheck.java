@@ -61,7 +61,7 @@ public final class ValueCheck {
                     : Optional.of(describe(knob, text) + ": must be true or false");
         }
         if (type.isEnum()) {
-            return enumConstant(type, value).isPresent() ? Optional.empty()
+            return isConstant(type, value) ? Optional.empty()
                     : Optional.of(describe(knob, text) + ": must be one of " + Arrays.stream(type.getEnumConstants())
                     .map(String::valueOf).collect(Collectors.joining(", ")));
         }
@@ -93,7 +93,7 @@ public final class ValueCheck {
         } catch (NumberFormatException e) {
             return Optional.of(describe(knob, value) + ": must be " + accepted);
         }
-        if (range != null && (parsed < range.min() || parsed > range.max())) {
+        if (range != null && !range.contains(parsed)) {
             return Optional.of(describe(knob, value) + ": must be " + accepted);
         }
         return Optional.empty();
@@ -111,10 +111,9 @@ public final class ValueCheck {
     }
 
     /** SmallRye's enum reading: the constant's name in any case, '-' and '_' alike. */
-    private static Optional<Object> enumConstant(Class<?> type, String value) {
+    private static boolean isConstant(Class<?> type, String value) {
         String wanted = normalise(value);
-        return Arrays.stream(type.getEnumConstants()).map(Object.class::cast)
-                .filter(c -> normalise(((Enum<?>) c).name()).equals(wanted)).findFirst();
+        return Arrays.stream(type.getEnumConstants()).anyMatch(c -> normalise(((Enum<?>) c).name()).equals(wanted));
     }
 
     private static String normalise(String name) {

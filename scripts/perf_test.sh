@@ -55,7 +55,7 @@ for size in $SIZES; do
             SELECT 'Bench', gen_random_uuid(), 'INSERT', jsonb_build_object('n', g, 'title', 'post ' || g)
               FROM generate_series(1, $N) g RETURNING pk_entity_change_log" | tail -n 1)
   while :; do
-    done_pk=$(q "SELECT COALESCE(max(last_processed_id), 0) FROM public.observer_checkpoints WHERE listener_id = 'observers'")
+    done_pk=$(q "SELECT COALESCE(min(last_processed_id), 0) FROM public.observer_checkpoints WHERE listener_id LIKE 'observer:%'")
     [ "$done_pk" -ge "$last" ] && break
     kill -0 "$daemon_pid" 2>/dev/null || { cat "$work/daemon-$size.log" >&2; exit 1; }
     sleep 0.05

@@ -26,6 +26,7 @@ public final class LagReader {
     private static final String LAG = """
             SELECT ids.listener_id, COALESCE(c.last_txid, '0'::xid8)::text AS txid,
                    COALESCE(c.last_processed_id, 0) AS pk, c.updated_at, c.updated_by, c.last_error,
+                   CASE WHEN c.owner IS NOT NULL AND c.lease_expires_at > now() THEN c.owner END AS owner,
                    (SELECT count(*) FROM (SELECT 1 FROM core.tb_entity_change_log l
                                            WHERE (COALESCE(l.txid, '0'::xid8), l.pk_entity_change_log)
                                                > (COALESCE(c.last_txid, '0'::xid8), COALESCE(c.last_processed_id, 0))
@@ -43,6 +44,10 @@ public final class LagReader {
     private static final String GIVEN = "SELECT unnest($1::text[]) AS listener_id";
     private static final String GIVEN_AND_STORED = GIVEN + " UNION SELECT listener_id::text FROM public.observer_checkpoints";
 
+    private static final String CLAIMS_OF = """
+            SELECT listener_id::text FROM public.observer_checkpoints
+             WHERE split_part(listener_id, '#', 1) = ANY($1::text[])""";
+
     private final Pool pool;
     private final long countLimit;
 
@@ -59,6 +64,11 @@ public final class LagReader {
     /** Every listener with a stored checkpoint, plus {@code alwaysShown} even before its first save. */
     public List<ListenerLag> all(Collection<String> alwaysShown) {
         return read(GIVEN_AND_STORED, alwaysShown);
+    }
+
+    /** The cursors of every claim of the subscriptions {@code subscriptions} ({@code observer:<name>}). */
+    public List<ListenerLag> claimsOf(Collection<String> subscriptions) {
+        return read(CLAIMS_OF, subscriptions);
     }
 
     /** Exactly the listeners {@code ids}. */
@@ -82,7 +92,8 @@ public final class LagReader {
                     age == null ? Duration.ZERO : Duration.ofMillis(Math.max(0, Math.round(age * 1000))),
                     Optional.ofNullable(r.getOffsetDateTime("updated_at")),
                     Optional.ofNullable(r.getString("updated_by")),
-                    Optional.ofNullable(r.getString("last_error"))));
+                    Optional.ofNullable(r.getString("last_error")),
+                    Optional.ofNullable(r.getString("owner"))));
         }
         return out;
     }

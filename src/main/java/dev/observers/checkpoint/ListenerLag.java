@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param updatedAt    when the checkpoint was last written; empty when never
  * @param updatedBy    which daemon instance wrote it
  * @param lastError    the error recorded with the checkpoint, if any
+ * @param owner        the daemon holding a live claim on it, if any
  */
 public record ListenerLag(String listenerId, Position checkpoint, long eventsBehind, boolean capped, Duration age,
-                          Optional<OffsetDateTime> updatedAt, Optional<String> updatedBy, Optional<String> lastError) {
+                          Optional<OffsetDateTime> updatedAt, Optional<String> updatedBy, Optional<String> lastError,
+                          Optional<String> owner) {
 
     /** Whether the listener has saved a checkpoint at all. */
     public boolean saved() {

@@ -6,6 +6,8 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -82,6 +84,15 @@ public final class PgCheckpointStore implements CheckpointStore {
                         batchSize, (int) Math.min(completedSinceLastSave, Integer.MAX_VALUE), instance))
                 .await().atMost(TIMEOUT);
         writes.incrementAndGet();
+    }
+
+    /** Every stored cursor's listener id. */
+    public List<String> listeners() {
+        List<String> ids = new ArrayList<>();
+        for (Row r : pool.query("SELECT listener_id FROM public.observer_checkpoints").execute().await().atMost(TIMEOUT)) {
+            ids.add(r.getString(0));
+        }
+        return ids;
     }
 
     /** Checkpoint writes by {@link #save} since this store was made (observer_checkpoint_writes_total). */

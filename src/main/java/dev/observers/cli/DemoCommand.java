@@ -1,6 +1,5 @@
 package dev.observers.cli;
 
-import dev.observers.changelog.ChangeLogListener;
 import dev.observers.daemon.Daemon;
 import dev.observers.config.ConfigCheck;
 import dev.observers.config.ObserversConfig;
@@ -75,16 +74,15 @@ public class DemoCommand implements Runnable {
             }
             Path observers = config.config().map(Path::of).orElseGet(() -> copyOfResource("demo/observers.yaml"));
             daemon.start(Optional.of(observers));
-            ChangeLogListener listener = daemon.listeners().getFirst();
             long catchUpDeadline = System.nanoTime() + 60_000_000_000L;
-            while (!listener.caughtUp() && System.nanoTime() < catchUpDeadline) {
+            while (!daemon.caughtUp() && System.nanoTime() < catchUpDeadline) {
                 sleep(50);
             }
-            if (listener.eventsProcessed() > 0) {
-                System.err.println("demo: the daemon first caught up on " + listener.eventsProcessed()
+            if (daemon.eventsProcessed() > 0) {
+                System.err.println("demo: the daemon first caught up on " + daemon.eventsProcessed()
                         + " change(s) left from earlier runs");
             }
-            long processedBefore = listener.eventsProcessed();
+            long processedBefore = daemon.eventsProcessed();
             long webhooksBefore = receiver.received();
 
             ProgressBar bar = new ProgressBar("demo", changes);
@@ -97,15 +95,15 @@ public class DemoCommand implements Runnable {
                         sleep(wait / 1_000_000);
                     }
                 }
-                bar.update(i + 1, progress(listener.eventsProcessed() - processedBefore, receiver.received() - webhooksBefore));
+                bar.update(i + 1, progress(daemon.eventsProcessed() - processedBefore, receiver.received() - webhooksBefore));
             }
             long deadline = System.nanoTime() + 30_000_000_000L;
-            while ((listener.eventsProcessed() - processedBefore < changes || receiver.received() - webhooksBefore < published)
+            while ((daemon.eventsProcessed() - processedBefore < changes || receiver.received() - webhooksBefore < published)
                     && System.nanoTime() < deadline) {
-                bar.update(changes, progress(listener.eventsProcessed() - processedBefore, receiver.received() - webhooksBefore));
+                bar.update(changes, progress(daemon.eventsProcessed() - processedBefore, receiver.received() - webhooksBefore));
                 sleep(50);
             }
-            long processed = listener.eventsProcessed() - processedBefore;
+            long processed = daemon.eventsProcessed() - processedBefore;
             long webhooks = receiver.received() - webhooksBefore;
             bar.finish(changes, progress(processed, webhooks)
                     + String.format(" in %.1f s", (System.nanoTime() - start) / 1e9));

@@ -43,7 +43,8 @@ record MetricsSummary(double windowSeconds, double eventsProcessed, double event
     }
 
     static MetricsSummary of(PrometheusText before, PrometheusText after, double windowSeconds) {
-        double events = after.sum("observer_events_processed_total");
+        // Every subscription counts each event it completes; the furthest one says how many the daemon got through.
+        double events = after.max("observer_events_processed_total");
         double executed = after.sum("observer_actions_executed_total");
         List<Action> actions = new ArrayList<>();
         for (String type : labelValues(after, "observer_actions_executed_total", "action_type")) {
@@ -63,7 +64,7 @@ record MetricsSummary(double windowSeconds, double eventsProcessed, double event
             listeners.add(new Listener(id, gauge(after, "observer_listener_in_flight", id),
                     gauge(after, "observer_checkpoint_lag_events", id), gauge(after, "observer_checkpoint_lag_seconds", id)));
         }
-        return new MetricsSummary(windowSeconds, events, rate(before.sum("observer_events_processed_total"), events,
+        return new MetricsSummary(windowSeconds, events, rate(before.max("observer_events_processed_total"), events,
                 windowSeconds), executed, after.sum("observer_actions_failed_total"),
                 rate(before.sum("observer_actions_executed_total"), executed, windowSeconds), List.copyOf(actions),
                 cache(after), after.sum("observer_dedup_skipped_total"), List.copyOf(listeners),

@@ -50,6 +50,11 @@ record PrometheusText(List<Sample> samples) {
         return sum(name, s -> true);
     }
 
+    /** The largest value of series {@code name} over its labels; 0 when absent. */
+    double max(String name) {
+        return samples.stream().filter(s -> s.name().equals(name)).mapToDouble(Sample::value).max().orElse(0);
+    }
+
     double sum(String name, Predicate<Sample> which) {
         return samples.stream().filter(s -> s.name().equals(name)).filter(which).mapToDouble(Sample::value).sum();
     }

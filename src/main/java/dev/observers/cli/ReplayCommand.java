@@ -6,7 +6,7 @@ import dev.observers.checkpoint.Position;
 import dev.observers.checkpoint.Replay;
 import dev.observers.checkpoint.ReplayTargets;
 import dev.observers.config.ObserversConfig;
-import dev.observers.daemon.Daemon;
+import dev.observers.claim.ClaimId;
 import dev.observers.postgres.Postgres;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
@@ -18,24 +18,31 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code observers replay}: moves a listener's checkpoint back so the next start processes a range again. */
+/** {@code observers replay}: moves subscription cursors back so the next start processes a range again. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Moves a listener's checkpoint to just before a change-log row, so the daemon's next start"
+        description = "Moves the cursors of one observer (--observer), of one cursor (--listener) or of every"
+                + " subscription (the default) to just before a change-log row, so the daemon's next start"
                 + " processes that row and everything after it again. Effects already done within the dedup window"
                 + " (OBSERVERS_DEDUP_WINDOW_SECS) are not repeated. Stop the daemon first: a running one would write"
                 + " its own position over the replay's.",
         footer = {"", "FROM is a change-log pk, or " + TimeArg.FORMS + " (the first row written then or later).",
                 "Moving forward (past events not processed yet) and moving while a daemon is connected are refused"
                         + " unless --force.", "",
-                "Examples:", "  observers replay --from 1200", "  observers replay --listener observers --from 2h",
+                "Examples:", "  observers replay --from 1200", "  observers replay --observer order_paid --from 2h",
+                "  observers replay --listener 'observer:order_paid#0/4' --from 1200",
                 "  observers replay --from 2025-03-01T09:00:00Z", "  observers replay --from 98000 --force"})
 public class ReplayCommand implements Callable<Integer> {
 
-    @Option(names = "--listener", paramLabel = "ID", defaultValue = Daemon.OBSERVERS_LISTENER,
-            description = "The listener whose checkpoint moves (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--observer", paramLabel = "NAME",
+            description = "Move the cursors of every partition of this observer's subscription only.")
+    String observer;
+
+    @Option(names = "--listener", paramLabel = "ID",
+            description = "Move this one cursor only (a listener_id as observers status lists it).")
     String listener;
 
     @Option(names = "--from", required = true, paramLabel = "FROM",
@@ -76,28 +83,50 @@ public class ReplayCommand implements Callable<Integer> {
         }
         PgCheckpointStore store = new PgCheckpointStore(pool, config.checkpoint().batchSize(),
                 "observers-replay@" + ProcessHandle.current().pid());
-        Position current = store.load(listener).orElse(Position.START);
+        List<String> cursors = cursors(store);
+        if (cursors.isEmpty()) {
+            err.println("observers replay: " + (observer != null ? "observer " + observer + " has no cursor yet"
+                    : "no subscription has a cursor yet") + " (a daemon creates them when it first runs an observer);"
+                    + " nothing moved");
+            return ExitCodes.FAILURE;
+        }
         Position target = targets.before(row.get());
-        switch (Replay.decide(current, target, force, () -> targets.rowsBetween(current, target, LagReader.COUNT_LIMIT))) {
-            case Replay.Unchanged u -> out.println("listener " + listener + ": the checkpoint is already at " + u.at()
-                    + ", just before row " + row.get().pk() + "; nothing moved");
-            case Replay.Refused r -> {
-                err.println("observers replay: listener " + listener + ": " + r.reason());
-                return ExitCodes.FAILURE;
-            }
-            case Replay.Move m -> {
-                store.moveTo(listener, m.to());
-                out.println("listener " + listener + ": checkpoint moved from " + m.from() + " to " + m.to());
-                out.println(m.skipsForward()
-                        ? "skipped " + Human.count(targets.rowsBetween(m.from(), m.to(), LagReader.COUNT_LIMIT))
-                        + " unprocessed event(s) (--force)"
-                        : "the next start processes again from row " + row.get().pk() + ": "
-                        + Human.count(targets.rowsBetween(m.to(), m.from(), LagReader.COUNT_LIMIT))
-                        + " event(s) already processed, then what was still pending");
+        for (String id : cursors) {
+            Position current = store.load(id).orElse(Position.START);
+            switch (Replay.decide(current, target, force, () -> targets.rowsBetween(current, target, LagReader.COUNT_LIMIT))) {
+                case Replay.Unchanged u -> out.println(id + ": the checkpoint is already at " + u.at()
+                        + ", just before row " + row.get().pk() + "; nothing moved");
+                case Replay.Refused r -> {
+                    err.println("observers replay: " + id + ": " + r.reason());
+                    return ExitCodes.FAILURE;
+                }
+                case Replay.Move m -> {
+                    store.moveTo(id, m.to());
+                    out.println(id + ": checkpoint moved from " + m.from() + " to " + m.to() + (m.skipsForward()
+                            ? "; skipped " + Human.count(targets.rowsBetween(m.from(), m.to(), LagReader.COUNT_LIMIT))
+                            + " unprocessed event(s) (--force)"
+                            : "; the next start processes again from row " + row.get().pk() + ": "
+                            + Human.count(targets.rowsBetween(m.to(), m.from(), LagReader.COUNT_LIMIT))
+                            + " event(s) already processed, then what was still pending"));
+                }
             }
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The cursors the options name, in id order. */
+    private List<String> cursors(PgCheckpointStore store) {
+        if (observer != null && listener != null) {
+            throw new ParameterException(spec.commandLine(), "--observer and --listener name different things; give one");
+        }
+        if (listener != null) {
+            return List.of(listener);
+        }
+        return store.listeners().stream()
+                .filter(id -> ClaimId.parse(id).map(c -> observer == null
+                        || c.subscription().equals(ClaimId.observer(observer))).orElse(false))
+                .sorted().toList();
     }
 
     private Instant time() {

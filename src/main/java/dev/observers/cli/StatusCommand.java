@@ -2,7 +2,6 @@ package dev.observers.cli;
 
 import dev.observers.checkpoint.LagReader;
 import dev.observers.config.ObserversConfig;
-import dev.observers.daemon.Daemon;
 import dev.observers.dispatch.DeadLetterTable;
 import dev.observers.postgres.Postgres;
 import jakarta.inject.Inject;
@@ -18,12 +17,12 @@ import java.util.concurrent.Callable;
 
 /** {@code observers status}: where every listener stands and what waits in the dead-letter table, from the database alone. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Shows each listener's checkpoint, how far it is behind the change log (events and the age of the"
+        description = "Shows each subscription cursor (observer:<name>#<partition>/<partitions>): the daemon that claims it, its checkpoint, how far it is behind the change log (events and the age of the"
                 + " oldest unprocessed one), its last error, and unresolved dead letters by observer and error kind."
                 + " Reads the database only; the daemon need not run.",
         footer = {"", "Events behind are counted up to 1,000,000; beyond that status says \"> 1,000,000\".", "",
                 "Examples:", "  observers status",
-                "  OBSERVERS_DB_URL=postgresql://app@db:5432/app observers status --json | jq '.listeners[0].events_behind'"})
+                "  OBSERVERS_DB_URL=postgresql://app@db:5432/app observers status --json | jq '.listeners[] | {listener, claimed_by, events_behind}'"})
 public class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the same figures as JSON.")
@@ -41,7 +40,7 @@ public class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var pool = Database.ready(config, postgres);
-        StatusReport report = new StatusReport(new LagReader(pool).all(List.of(Daemon.OBSERVERS_LISTENER)),
+        StatusReport report = new StatusReport(new LagReader(pool).all(List.of()),
                 new DeadLetterTable(pool).openCounts(), Instant.now());
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? report.json() : report.text());

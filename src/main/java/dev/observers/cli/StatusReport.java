@@ -25,10 +25,14 @@ record StatusReport(List<ListenerLag> listeners, List<DeadLetterTable.Count> dea
     }
 
     String text() {
-        TextTable table = new TextTable("LISTENER", "CHECKPOINT (TXID, PK)", "BEHIND", "OLDEST UNPROCESSED", "UPDATED",
-                "LAST ERROR");
+        if (listeners.isEmpty()) {
+            return "subscriptions: none has run yet (each observer gets its cursors when a daemon first runs it)\n"
+                    + deadLetterText();
+        }
+        TextTable table = new TextTable("CURSOR", "CLAIMED BY", "CHECKPOINT (TXID, PK)", "BEHIND", "OLDEST UNPROCESSED",
+                "UPDATED", "LAST ERROR");
         for (ListenerLag l : listeners) {
-            table.row(l.listenerId(),
+            table.row(l.listenerId(), l.owner().orElse("-"),
                     l.saved() ? l.checkpoint().toString() : "none yet (reads from the start)",
                     behind(l),
                     l.eventsBehind() == 0 ? "-" : Human.duration(l.age()) + " ago",
@@ -36,7 +40,11 @@ record StatusReport(List<ListenerLag> listeners, List<DeadLetterTable.Count> dea
                             + Human.duration(Duration.between(t.toInstant(), now)) + " ago)").orElse("never"),
                     l.lastError().orElse("-"));
         }
-        StringBuilder sb = new StringBuilder(table.toString()).append('\n');
+        return table + "\n" + deadLetterText();
+    }
+
+    private String deadLetterText() {
+        StringBuilder sb = new StringBuilder();
         if (deadLetters.isEmpty()) {
             return sb.append("dead letters: none unresolved\n").toString();
         }
@@ -54,6 +62,7 @@ record StatusReport(List<ListenerLag> listeners, List<DeadLetterTable.Count> dea
         for (ListenerLag l : listeners) {
             ObjectNode o = ls.addObject();
             o.put("listener", l.listenerId());
+            o.put("claimed_by", l.owner().orElse(null));
             o.put("saved", l.saved());
             o.putObject("checkpoint").put("txid", Long.toUnsignedString(l.checkpoint().txid()))
                     .put("pk", l.checkpoint().pk());

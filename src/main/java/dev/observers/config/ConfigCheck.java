@@ -45,7 +45,13 @@ public final class ConfigCheck {
             Map.entry("observers.embedded.pg-port", new Range(1, 65_535)),
             Map.entry("observers.embedded.redis-port", new Range(1, 65_535)),
             Map.entry("observers.smtp.port", new Range(1, 65_535)),
-            Map.entry("observers.smtp.timeout-ms", new Range(1, 3_600_000)));
+            Map.entry("observers.smtp.timeout-ms", new Range(1, 3_600_000)),
+            Map.entry("observers.breaker.failure-threshold", new Range(1, 1_000_000)),
+            Map.entry("observers.breaker.open-ms", new Range(1, 86_400_000)),
+            Map.entry("observers.breaker.max-open-ms", new Range(1, 86_400_000)),
+            Map.entry("observers.breaker.max-wait-ms", new Range(0, 30L * 86_400_000)),
+            Map.entry("observers.claims.partitions", new Range(1, 1_024)),
+            Map.entry("observers.claims.lease-ms", new Range(1_000, 3_600_000)));
 
     private final List<String> problems = new ArrayList<>();
 

@@ -38,6 +38,10 @@ public interface ObserversConfig {
 
     Lookup lookup();
 
+    Breaker breaker();
+
+    Claims claims();
+
     /** Upper bound on actions running at once across all events. */
     @WithDefault("100")
     int maxConcurrentActions();
@@ -207,6 +211,41 @@ public interface ObserversConfig {
         /** Events read but not yet complete, at most; reading pauses above it, so memory never grows with a backlog. */
         @WithDefault("10000")
         int maxInFlight();
+    }
+
+    interface Breaker {
+        /** Consecutive transient failures of one target (a webhook host, the SMTP server...) that open its breaker. */
+        @WithDefault("5")
+        int failureThreshold();
+
+        /** How long a breaker stays open before one probe is let through; doubled after each failed probe. */
+        @WithDefault("5000")
+        long openMs();
+
+        /** The longest a breaker stays open between probes. */
+        @WithDefault("300000")
+        long maxOpenMs();
+
+        /**
+         * How long an action may wait on an open breaker before it goes to its observer's on_failure (an
+         * observer's own max_wait_ms wins); 0 waits for as long as the target is down, like a replication slot.
+         */
+        @WithDefault("0")
+        long maxWaitMs();
+    }
+
+    interface Claims {
+        /**
+         * Partitions of every subscription: events are split by a stable hash of (object_type, object_id), so one
+         * entity's events stay in order, and each partition is claimed by one daemon at a time. Several daemons share
+         * the work only up to this many per subscription; every daemon on one database must use the same number.
+         */
+        @WithDefault("4")
+        int partitions();
+
+        /** How long a claim stays owned without being renewed: a daemon that dies loses its claims after this. */
+        @WithDefault("15000")
+        long leaseMs();
     }
 
     interface Cache {

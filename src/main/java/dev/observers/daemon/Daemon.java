@@ -1,12 +1,12 @@
 package dev.observers.daemon;
 
 import dev.observers.action.EventJson;
-import dev.observers.changelog.ChangeLogListener;
 import dev.observers.changelog.ChangeLogNotifications;
 import dev.observers.changelog.ChangeLogReader;
 import dev.observers.checkpoint.CheckpointPolicy;
 import dev.observers.checkpoint.LagReader;
-import dev.observers.checkpoint.PgCheckpointStore;
+import dev.observers.claim.ClaimId;
+import dev.observers.claim.ClaimStore;
 import dev.observers.config.ObserversConfig;
 import dev.observers.dedup.Dedup;
 import dev.observers.dedup.DedupStore;
@@ -21,34 +21,35 @@ import dev.observers.dispatch.PgDeadLetterStore;
 import dev.observers.observer.ObserverCatalog;
 import dev.observers.postgres.Postgres;
 import dev.observers.redis.Redis;
+import dev.observers.subscription.LogPump;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Wires the running daemon: the observers listener (reader → planner → dispatcher → checkpoint), the
- * LISTEN connection that wakes it, and their meters. Started by {@code observers run}; stopped
- * gracefully: stop reading, let in-flight events finish within the shutdown budget, save the
- * checkpoint.
+ * Wires the running daemon: one subscription per observer, split into claims shared with the other
+ * daemons on the database, all fed by one log pump that the LISTEN connection wakes; the shared action
+ * runner (concurrency limit, breakers) and dedup window; and their meters. Started by
+ * {@code observers run}; stopped gracefully: stop reading, let in-flight events finish within the
+ * shutdown budget, write the cursors and hand the claims over.
  */
 @Singleton
 public class Daemon {
 
-    /** The listener id of the observers listener, as stored in {@code observer_checkpoints}. */
-    public static final String OBSERVERS_LISTENER = "observers";
-
-    private static final Logger LOG = Logger.getLogger(Daemon.class);
+    /**
+     * The namespace of the observers' dedup keys and dead letters (and the single cursor of daemons
+     * before subscriptions), kept so an upgrade neither repeats effects nor orphans dead letters.
+     */
+    public static final String OBSERVERS_LISTENER = ClaimStore.LEGACY_LISTENER;
 
     private final ObserversConfig config;
     private final Postgres postgres;
@@ -58,8 +59,9 @@ public class Daemon {
     private final Redis redis;
     private final String instance = instanceName();
     private ChangeLogNotifications notifications;
-    private ChangeLogListener listener;
-    private Dispatcher dispatcher;
+    private ActionRunner runner;
+    private ObserverSubscriptions subscriptions;
+    private LogPump pump;
     private BacklogGauges backlog;
 
     @Inject
@@ -78,44 +80,59 @@ public class Daemon {
         catalog.start(observersFile);
         var pool = postgres.pool();
         DispatchMetrics metrics = new DispatchMetrics(registry);
-        ActionRunner runner = new ActionRunner(config.maxConcurrentActions(), Clock.systemUTC(), metrics,
-                () -> new CircuitBreaker(5, Duration.ofSeconds(5), Duration.ofMinutes(5)));
+        ObserversConfig.Breaker breaker = config.breaker();
+        runner = new ActionRunner(config.maxConcurrentActions(), Clock.systemUTC(), metrics,
+                () -> new CircuitBreaker(breaker.failureThreshold(), Duration.ofMillis(breaker.openMs()),
+                        Duration.ofMillis(Math.max(breaker.openMs(), breaker.maxOpenMs()))),
+                breaker.maxWaitMs() == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(breaker.maxWaitMs())));
         Dedup dedup = new Dedup(config.dedup().enabled() ? new RedisDedupStore(redis::client) : DedupStore.none(),
                 config.redis().keyPrefix(), instance, Duration.ofSeconds(config.dedupWindowSecs()),
                 config.dedup().failClosed(), registry, Clock.systemUTC());
-        dispatcher = new Dispatcher(OBSERVERS_LISTENER, runner, new PgDeadLetterStore(pool), EventJson::of, metrics, dedup);
-        var settings = new ChangeLogListener.Settings(config.listener().batchSize(),
-                Duration.ofMillis(config.listener().pollIntervalMs()), config.listener().maxInFlight(),
-                new CheckpointPolicy(config.checkpoint().batchSize(), Duration.ofMillis(config.checkpoint().intervalMs())));
-        PgCheckpointStore checkpoints = new PgCheckpointStore(pool, config.checkpoint().batchSize(), instance);
-        listener = new ChangeLogListener(OBSERVERS_LISTENER, new ChangeLogReader(pool), checkpoints,
-                new ObserverEventHandler(OBSERVERS_LISTENER, catalog::planner, dispatcher, dedup), settings,
-                Clock.systemUTC());
-        registerMeters(listener);
-        FunctionCounter.builder("observer_checkpoint_writes_total", checkpoints, PgCheckpointStore::writes)
-                .description("Checkpoint writes").tag("listener", listener.id()).register(registry);
+        PgDeadLetterStore deadLetters = new PgDeadLetterStore(pool);
+        Duration lease = Duration.ofMillis(config.claims().leaseMs());
+        ClaimStore claims = new ClaimStore(pool, instance, lease, config.checkpoint().batchSize());
+        var settings = new ObserverSubscriptions.Settings(config.claims().partitions(), config.listener().maxInFlight(),
+                config.listener().batchSize(),
+                new CheckpointPolicy(config.checkpoint().batchSize(), Duration.ofMillis(config.checkpoint().intervalMs())),
+                lease.dividedBy(3), Duration.ofMillis(Math.min(config.shutdownTimeoutMs(), lease.toMillis() / 2)));
+        ActionRunner actions = runner;
+        subscriptions = new ObserverSubscriptions(claims, () -> catalog.planner().observers(), claim -> {
+            String name = claim.subscription().substring("observer:".length());
+            Dispatcher dispatcher = new Dispatcher(OBSERVERS_LISTENER, actions, deadLetters, EventJson::of, metrics, dedup);
+            return new ObserverSubscriptions.Sink(new ObserverEventHandler(OBSERVERS_LISTENER,
+                    () -> catalog.planner().only(name), dispatcher, dedup), dispatcher::shutdownNow);
+        }, actions::waitingOnBreaker, settings, registry, Clock.systemUTC());
+        Duration poll = Duration.ofMillis(config.listener().pollIntervalMs());
+        pump = new LogPump(new ChangeLogReader(pool), poll.compareTo(settings.heartbeat()) < 0 ? poll : settings.heartbeat(),
+                subscriptions);
+        subscriptions.attach(pump);
+        FunctionCounter.builder("observer_log_reads_total", pump, LogPump::reads)
+                .description("Queries of the change log (one serves every subscription at the same position)")
+                .register(registry);
         if (backlog == null) {
-            backlog = new BacklogGauges(new LagReader(pool), new DeadLetterTable(pool), List.of(OBSERVERS_LISTENER),
+            backlog = new BacklogGauges(new LagReader(pool), new DeadLetterTable(pool),
+                    this::subscriptionIds,
                     registry, Duration.ofMillis(config.lagRefreshMs()));
         }
         backlog.start();
         notifications = new ChangeLogNotifications(vertx, postgres.url());
-        notifications.onNotify(listener::wake);
+        notifications.onNotify(pump::wake);
         notifications.start();
-        listener.start();
+        pump.start();
     }
 
     /** Graceful stop; returns the events left unfinished (replayed at the next start). */
     public synchronized int stop() throws InterruptedException {
-        if (listener == null) {
+        if (pump == null) {
             return 0;
         }
-        int unfinished = listener.stop(Duration.ofMillis(config.shutdownTimeoutMs()));
-        dispatcher.shutdownNow();
+        pump.stop();
+        int unfinished = subscriptions.stop(Duration.ofMillis(config.shutdownTimeoutMs()));
+        runner.close();
         backlog.close();
         notifications.close();
         catalog.stop();
-        listener = null;
+        pump = null;
         return unfinished;
     }
 
@@ -124,15 +141,29 @@ public class Daemon {
         return Optional.ofNullable(backlog);
     }
 
-    public List<ChangeLogListener> listeners() {
-        return listener == null ? List.of() : List.of(listener);
+    /** Whether the daemon runs and its log pump reads; empty before it started. */
+    public Optional<LogPump> pump() {
+        return Optional.ofNullable(pump);
     }
 
-    private void registerMeters(ChangeLogListener l) {
-        FunctionCounter.builder("observer_events_processed_total", l, ChangeLogListener::eventsProcessed)
-                .description("Change-log events completed by the listener").tag("listener", l.id()).register(registry);
-        Gauge.builder("observer_listener_in_flight", l, ChangeLogListener::inFlight)
-                .description("Events read and not yet complete").tag("listener", l.id()).register(registry);
+    /** The subscriptions with a claim in this daemon. */
+    public List<ObserverSubscriptions.View> subscriptions() {
+        return subscriptions == null || pump == null ? List.of() : subscriptions.views();
+    }
+
+    /** The ids of the subscriptions in force ({@code observer:<name>}), whichever daemon holds them. */
+    public List<String> subscriptionIds() {
+        return catalog.planner().observers().stream().map(ClaimId::observer).toList();
+    }
+
+    /** Events completed by the slowest subscription of this process (what the demo counts). */
+    public long eventsProcessed() {
+        return subscriptions == null ? 0 : subscriptions.eventsProcessed();
+    }
+
+    /** Whether every claim here has read to the end of the log and finished what it read. */
+    public boolean caughtUp() {
+        return subscriptions != null && subscriptions.caughtUp();
     }
 
     /** This process, as claims and checkpoints record it: host, pid and a start nonce. */

@@ -1,8 +1,8 @@
 package dev.observers.daemon;
 
-import dev.observers.changelog.ChangeLogListener;
 import dev.observers.config.ObserversConfig;
 import dev.observers.postgres.Postgres;
+import dev.observers.subscription.LogPump;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,10 +12,13 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** {@code /q/health/ready}: PostgreSQL answers and every listener runs (see {@link ReadinessRule}). */
+/** {@code /q/health/ready}: PostgreSQL answers and the daemon reads the log; each subscription's state and lag in the data (see {@link ReadinessRule}). */
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements AsyncHealthCheck {
@@ -33,21 +36,29 @@ public class ReadinessCheck implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        List<ChangeLogListener> listeners = daemon.listeners();
-        if (listeners.isEmpty()) {
-            return Uni.createFrom().item(respond(Optional.of("not checked: the daemon has not started"), listeners));
+        if (daemon.pump().isEmpty()) {
+            return Uni.createFrom().item(respond(Optional.of("not checked: the daemon has not started")));
         }
         return postgres.pool().query("SELECT 1").execute()
                 .ifNoItem().after(DATABASE_TIMEOUT).fail()
                 .map(rows -> Optional.<String>empty())
                 .onFailure().recoverWithItem(e -> Optional.of("does not answer: " + e.getMessage()))
-                .map(database -> respond(database, listeners));
+                .map(this::respond);
     }
 
-    private HealthCheckResponse respond(Optional<String> database, List<ChangeLogListener> listeners) {
-        var states = listeners.stream().map(l -> new ReadinessRule.ListenerState(l.id(), l.running(),
-                Optional.ofNullable(l.lastError()), daemon.backlog().flatMap(b -> b.lagOf(l.id())))).toList();
-        var readiness = ReadinessRule.judge(database, states, config.ready().maxLagSeconds(),
+    private HealthCheckResponse respond(Optional<String> database) {
+        Optional<LogPump> pump = daemon.pump();
+        boolean running = pump.map(LogPump::running).orElse(false);
+        Map<String, ObserverSubscriptions.View> here = new HashMap<>();
+        daemon.subscriptions().forEach(v -> here.put(v.id(), v));
+        List<ReadinessRule.ListenerState> states = new ArrayList<>();
+        for (String id : pump.isEmpty() ? List.<String>of() : daemon.subscriptionIds()) {
+            ObserverSubscriptions.View v = here.get(id);
+            states.add(new ReadinessRule.ListenerState(id, running,
+                    v == null ? "held by other daemons" : v.state().toString(), v == null ? 0 : v.claims(),
+                    pump.map(LogPump::lastError).filter(e -> e != null), daemon.backlog().flatMap(b -> b.lagOf(id))));
+        }
+        var readiness = ReadinessRule.judge(database, pump.isPresent(), states, config.ready().maxLagSeconds(),
                 config.ready().failOnLag());
         HealthCheckResponseBuilder response = HealthCheckResponse.named("observers").status(readiness.up());
         readiness.data().forEach((key, value) -> {

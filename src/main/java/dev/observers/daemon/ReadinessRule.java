@@ -9,31 +9,41 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The readiness rule, apart from its I/O: ready when PostgreSQL answers and every listener's thread
- * runs. A checkpoint lag over the limit is reported in the data and fails readiness only when asked
- * to, since a backlog after an outage is work in progress, not a broken daemon.
+ * The readiness rule, apart from its I/O: ready when PostgreSQL answers and the daemon reads the log.
+ * Each subscription's state, claims here and lag are reported in the data; a lag over the limit fails
+ * readiness only when asked to, since a backlog after an outage (or a subscription waiting on a dead
+ * sink) is work in progress, not a broken daemon.
  */
 public record ReadinessRule(boolean up, Map<String, Object> data) {
 
-    /** What readiness knows about one listener. */
-    public record ListenerState(String id, boolean running, Optional<String> lastError, Optional<ListenerLag> lag) {
+    /**
+     * What readiness knows about one subscription.
+     *
+     * @param state  its state here ("running", "waiting on breaker"...), or who else holds it
+     * @param claims how many of its partitions this daemon holds
+     */
+    public record ListenerState(String id, boolean running, String state, int claims, Optional<String> lastError,
+                                Optional<ListenerLag> lag) {
     }
 
     /**
      * @param database empty when PostgreSQL answered, else what went wrong
+     * @param started  whether the daemon has started reading
      */
-    public static ReadinessRule judge(Optional<String> database, List<ListenerState> listeners, long maxLagSeconds,
-                                  boolean failOnLag) {
+    public static ReadinessRule judge(Optional<String> database, boolean started, List<ListenerState> listeners,
+                                      long maxLagSeconds, boolean failOnLag) {
         Map<String, Object> data = new LinkedHashMap<>();
-        boolean up = database.isEmpty();
+        boolean up = database.isEmpty() && started;
         data.put("postgresql", database.orElse("up"));
-        if (listeners.isEmpty()) {
+        if (!started) {
             data.put("listeners", "not started");
-            up = false;
+        } else if (listeners.isEmpty()) {
+            data.put("listeners", "none: no observer is defined");
         }
         for (ListenerState l : listeners) {
             String key = "listener." + l.id();
-            data.put(key, l.running() ? "running" : "stopped");
+            data.put(key, l.running() ? l.state() : "stopped");
+            data.put(key + ".claims", (long) l.claims());
             up &= l.running();
             l.lastError().ifPresent(e -> data.put(key + ".last_error", e));
             if (l.lag().isPresent()) {

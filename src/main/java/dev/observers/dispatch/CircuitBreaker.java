@@ -7,15 +7,22 @@ import java.time.Instant;
  * Stops calling a target that keeps failing. After {@code threshold} consecutive transient failures
  * it opens for {@code openFor}; then one probe at a time is let through (half-open): a success closes
  * it, a failure opens it again for twice as long (capped). Callers wait while it is open; their
- * events are neither dropped nor dead-lettered for the breaker alone. Pure: time is passed in.
+ * events are neither dropped nor dead-lettered for the breaker alone, and a failed probe is the
+ * breaker's trial rather than the caller's, which is why it is told apart from an ordinary grant.
+ * Pure: time is passed in.
  */
 public final class CircuitBreaker {
 
     public enum State { CLOSED, OPEN, HALF_OPEN }
 
-    /** The answer to "may I call now?": yes, or not before {@code retryAt}. */
+    /** The answer to "may I call now?": yes, yes as the half-open breaker's one probe, or not before {@code retryAt}. */
     public sealed interface Permit {
+        /** The breaker is closed: an ordinary call. */
         record Granted() implements Permit {
+        }
+
+        /** The breaker is half-open and this call is its one probe; report how it ended. */
+        record Probe() implements Permit {
         }
 
         record WaitUntil(Instant retryAt) implements Permit {
@@ -23,6 +30,7 @@ public final class CircuitBreaker {
     }
 
     private static final Permit GRANTED = new Permit.Granted();
+    private static final Permit PROBE = new Permit.Probe();
 
     private final int threshold;
     private final Duration baseOpen;
@@ -54,14 +62,14 @@ public final class CircuitBreaker {
                 }
                 state = State.HALF_OPEN;
                 probeInFlight = true;
-                return GRANTED;
+                return PROBE;
             }
             default -> {
                 if (probeInFlight) {
                     return new Permit.WaitUntil(now.plusMillis(Math.max(10, Math.min(1_000, baseOpen.toMillis() / 10))));
                 }
                 probeInFlight = true;
-                return GRANTED;
+                return PROBE;
             }
         }
     }
@@ -86,6 +94,14 @@ public final class CircuitBreaker {
         if (consecutiveFailures >= threshold) {
             open(now);
         }
+    }
+
+    /**
+     * A probe ended without an answer (its caller was interrupted): the next caller probes instead, so a
+     * shutdown in the middle of a probe cannot leave the target waiting forever.
+     */
+    public synchronized void probeAbandoned() {
+        probeInFlight = false;
     }
 
     public synchronized State state() {

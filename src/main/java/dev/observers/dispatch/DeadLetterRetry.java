@@ -6,7 +6,6 @@ import dev.observers.changelog.ChangeLogReader;
 import dev.observers.changelog.EventMapper;
 import dev.observers.dedup.Dedup;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,9 +14,10 @@ import java.util.Set;
 /**
  * Runs a dead letter's work again the way the daemon would: the event re-read from the change log
  * (or rebuilt from what the dead letter stored, when the row is gone), planned against the observers
- * in force now — so a condition is evaluated again — then each action through the {@link ActionRunner}
- * with the observer's retry policy, guarded by the dedup window under the daemon's own keys. A success
- * resolves the item; a failure is recorded on it and it stays.
+ * in force now — so a condition is evaluated again — then run by the {@link RunExecutor}, as the
+ * daemon runs it: gate, dedup window under the daemon's own keys, actions through the
+ * {@link ActionRunner} with the observer's retry policy. A success resolves the item; a failure is
+ * recorded on it and it stays, rather than becoming a new dead letter.
  */
 public final class DeadLetterRetry {
 
@@ -89,7 +89,7 @@ public final class DeadLetterRetry {
         Optional<ObserverRun> run = planner.plan(event).stream().filter(r -> r.observer().equals(item.observer()))
                 .findFirst();
         boolean conditionError = StoredDeadLetter.CONDITION_ERROR.equals(item.errorKind())
-                || "lookup_failed".equals(item.errorKind());
+                || RunExecutor.LOOKUP_FAILED.equals(item.errorKind());
         if (run.isEmpty()) {
             if (conditionError) {
                 table.resolve(item.id());
@@ -98,65 +98,41 @@ public final class DeadLetterRetry {
             return new NotRetried("observer " + item.observer() + " no longer fires for this " + event.kind() + " of "
                     + event.entityType() + " (its condition is false now, or it watches other events)");
         }
-        if (run.get().refusal().isPresent()) {
-            table.failedAgain(item.id(), run.get().refusal().get(), 0);
-            return new StillFailing(run.get().refusal().get());
-        }
-        if (run.get().gate().isPresent()) {
-            switch (run.get().gate().get().check(event)) {
-                case Gate.Fire(ChangeEvent enriched) -> event = enriched;
-                case Gate.Skip skip -> {
-                    table.resolve(item.id());
-                    return new Resolved("the condition of " + item.observer() + " is now false for this event:"
-                            + " nothing to run");
-                }
-                case Gate.Refuse(String reason, String kind) -> {
-                    table.failedAgain(item.id(), reason, 0);
-                    return new StillFailing(reason);
-                }
-                case Gate.Unavailable(String reason) -> {
-                    table.failedAgain(item.id(), reason, 1);
-                    return new StillFailing(reason);
-                }
-            }
-        }
-        List<PlannedAction> actions = run.get().actions();
+        ObserverRun again = run.get();
         if (!conditionError) {
-            actions = actions.stream().filter(a -> item.actionIndex() != null && a.index() == item.actionIndex()).toList();
-            if (actions.isEmpty()) {
-                return new NotRetried("observer " + item.observer() + " has no action " + item.actionIndex() + " any more");
-            }
+            again = again.withActions(again.actions().stream()
+                    .filter(a -> item.actionIndex() != null && a.index() == item.actionIndex()).toList());
         }
-        return run(item, event, run.get(), actions);
+        return switch (new RunExecutor(item.listenerId(), runner, dedup).execute(event, again, RunExecutor.Claim.CLAIM)) {
+            case RunExecutor.Refused(String reason, String kind, int attempts) -> {
+                table.failedAgain(item.id(), reason, attempts);
+                yield new StillFailing(reason);
+            }
+            case RunExecutor.Skipped skipped -> {
+                table.resolve(item.id());
+                yield new Resolved("the condition of " + item.observer() + " is now false for this event: nothing to run");
+            }
+            case RunExecutor.Ran ran when ran.actions().isEmpty() ->
+                    new NotRetried("observer " + item.observer() + " has no action " + item.actionIndex() + " any more");
+            case RunExecutor.Ran ran -> record(item, ran.actions());
+        };
     }
 
-    private Outcome run(StoredDeadLetter item, ChangeEvent event, ObserverRun run, List<PlannedAction> actions)
-            throws InterruptedException {
-        List<String> keys = new ArrayList<>();
-        Duration longest = Duration.ZERO;
-        for (PlannedAction a : actions) {
-            keys.add(dedup.key(item.listenerId(), event, run.observer(), a.index()));
-            longest = a.timeout().compareTo(longest) > 0 ? a.timeout() : longest;
-        }
-        Set<String> done = dedup.claimUnlessDone(keys, longest);
+    /** Resolves the item when every action is now done; else records the last error and the attempts spent. */
+    private Outcome record(StoredDeadLetter item, List<RunExecutor.ActionOutcome> actions) {
         List<String> report = new ArrayList<>();
         String error = null;
         int attempts = 0;
-        for (int i = 0; i < actions.size(); i++) {
-            PlannedAction action = actions.get(i);
-            String what = "action " + action.index() + " (" + action.action().type() + ")";
-            if (done.contains(keys.get(i))) {
-                report.add(what + " was already done within the dedup window");
-                continue;
-            }
-            String key = keys.get(i);
-            ActionRunner.Result result = runner.run(event, run.observer(), action, run.retry(),
-                    event.id() + ":" + run.observer() + ":" + action.index(), () -> dedup.markDone(key));
-            attempts += result.attempts();
-            switch (result) {
-                case ActionRunner.Succeeded s -> report.add(what + " succeeded in " + plural(s.attempts(), "attempt"));
-                case ActionRunner.Failed f -> {
-                    dedup.release(keys.get(i));
+        for (RunExecutor.ActionOutcome outcome : actions) {
+            String what = "action " + outcome.action().index() + " (" + outcome.action().action().type() + ")";
+            switch (outcome) {
+                case RunExecutor.AlreadyDone done -> report.add(what + " was already done within the dedup window");
+                case RunExecutor.Succeeded s -> {
+                    attempts += s.attempts();
+                    report.add(what + " succeeded in " + plural(s.attempts(), "attempt"));
+                }
+                case RunExecutor.Failed f -> {
+                    attempts += f.attempts();
                     error = f.failure().getMessage();
                     report.add(what + " failed after " + plural(f.attempts(), "attempt") + ": " + error);
                 }

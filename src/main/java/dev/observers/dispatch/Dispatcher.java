@@ -11,12 +11,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
  * Carries each event through its observers: events of one entity one at a time in log order (lanes),
- * different entities in parallel, the actions of one event in parallel. An event is complete — and
+ * different entities in parallel, the observers of one event in parallel, each through a
+ * {@link RunExecutor} that runs its actions in parallel too. An event is complete — and
  * {@code onComplete} runs — once every action has succeeded or been handed to its failure policy.
  * A poison event therefore costs its own entity some retries, never the others their progress.
  */
@@ -28,22 +28,20 @@ public final class Dispatcher {
     }
 
     private final String listenerId;
-    private final ActionRunner runner;
+    private final RunExecutor executor;
     private final DeadLetterStore deadLetters;
     private final Function<ChangeEvent, JsonNode> eventJson;
     private final DispatchMetrics metrics;
-    private final Dedup dedup;
     private final Lanes<Job> lanes = new Lanes<>(this::start);
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("event-", 0).factory());
 
     public Dispatcher(String listenerId, ActionRunner runner, DeadLetterStore deadLetters,
                       Function<ChangeEvent, JsonNode> eventJson, DispatchMetrics metrics, Dedup dedup) {
         this.listenerId = listenerId;
-        this.runner = runner;
+        this.executor = new RunExecutor(listenerId, runner, dedup);
         this.deadLetters = deadLetters;
         this.eventJson = eventJson;
         this.metrics = metrics;
-        this.dedup = dedup;
     }
 
     /** Queues {@code event} behind earlier events of its entity; an event with no runs completes at once. */
@@ -69,10 +67,12 @@ public final class Dispatcher {
         });
     }
 
-    /** Stops running work; unfinished events stay before the checkpoint and are replayed on restart. */
+    /**
+     * Stops running work; unfinished events stay before the checkpoint and are replayed on restart. The
+     * action runner is left running: it is shared with other dispatchers, and its owner closes it.
+     */
     public void shutdownNow() {
         threads.shutdownNow();
-        runner.close();
     }
 
     private void start(Job job) {
@@ -99,70 +99,20 @@ public final class Dispatcher {
         awaitAll(runs);
     }
 
-    /** One observer's part of an event: its gate, then its actions in parallel, then its failure policy. */
+    /** One observer's part of an event, then its failure policy for whatever failed. */
     private void processRun(ChangeEvent event, ObserverRun run) throws InterruptedException {
-        if (run.refusal().isPresent()) {
-            fail(event, run, null, run.refusal().get(), "condition_error", 0);
-            return;
-        }
-        ChangeEvent subject = event;
-        if (run.gate().isPresent()) {
-            switch (settle(event, run)) {
-                case Gate.Fire(ChangeEvent enriched) -> subject = enriched;
-                case Gate.Skip skip -> {
-                    return;
-                }
-                case Gate.Refuse(String reason, String kind) -> {
-                    fail(event, run, null, reason, kind, 0);
-                    return;
-                }
-                case Gate.Unavailable(String reason) -> {
-                    fail(event, run, null, reason, "lookup_failed", run.retry().maxAttempts());
-                    return;
+        switch (executor.execute(event, run, RunExecutor.Claim.ALREADY_CLAIMED)) {
+            case RunExecutor.Refused(String reason, String kind, int attempts) ->
+                    fail(event, run, null, reason, kind, attempts);
+            case RunExecutor.Skipped skipped -> {
+            }
+            case RunExecutor.Ran(var actions) -> {
+                for (RunExecutor.ActionOutcome outcome : actions) {
+                    if (outcome instanceof RunExecutor.Failed(PlannedAction action, var failure, int attempts)) {
+                        fail(event, run, action, failure.getMessage(), StoredDeadLetter.ACTION_FAILED, attempts);
+                    }
                 }
             }
-        }
-        record Running(PlannedAction action, String dedupKey, Future<ActionRunner.Result> result) {
-        }
-        List<Running> running = new ArrayList<>();
-        ChangeEvent target = subject;
-        for (PlannedAction action : run.actions()) {
-            String key = event.id() + ":" + run.observer() + ":" + action.index();
-            String dedupKey = dedup.key(listenerId, event, run.observer(), action.index());
-            running.add(new Running(action, dedupKey, threads.submit(() -> {
-                ActionRunner.Result result = runner.run(target, run.observer(), action, run.retry(), key,
-                        () -> dedup.markDone(dedupKey));
-                if (!(result instanceof ActionRunner.Succeeded)) {
-                    dedup.release(dedupKey);
-                }
-                return result;
-            })));
-        }
-        for (Running r : running) {
-            ActionRunner.Result result;
-            try {
-                result = r.result().get();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("action runner failed", e.getCause());
-            } catch (InterruptedException e) {
-                running.forEach(x -> x.result().cancel(true));
-                throw e;
-            }
-            if (result instanceof ActionRunner.Failed(var failure, int attempts)) {
-                fail(event, run, r.action(), failure.getMessage(), "action_failed", attempts);
-            }
-        }
-    }
-
-    /** The gate's verdict, retrying an unavailable dependency per the observer's retry policy. */
-    private static Gate.Verdict settle(ChangeEvent event, ObserverRun run) throws InterruptedException {
-        Gate gate = run.gate().orElseThrow();
-        for (int attempt = 1; ; attempt++) {
-            Gate.Verdict verdict = gate.check(event);
-            if (!(verdict instanceof Gate.Unavailable) || !run.retry().hasAttemptAfter(attempt)) {
-                return verdict;
-            }
-            Thread.sleep(run.retry().delayAfter(attempt, ThreadLocalRandom.current().nextDouble()).toMillis());
         }
     }
 

@@ -15,6 +15,7 @@ import dev.observers.observer.condition.Condition;
 import dev.observers.observer.condition.ConditionParser;
 import dev.observers.observer.condition.ConditionSyntaxException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -29,15 +30,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Reads FraiseQL's observer definition shape (event types, condition, actions, retry, failure policy)
- * from a located tree, for a file and for {@code tb_observer} rows alike, so both accept and refuse
- * the same things with the same messages.
+ * Reads FraiseQL's observer definition shape (event types, condition, actions, retry, failure policy),
+ * plus this daemon's breaker wait bound, from a located tree, for a file and for {@code tb_observer}
+ * rows alike, so both accept and refuse the same things with the same messages.
  */
 final class DefinitionReader {
 
     /** The fields of a definition in a file. */
     static final List<String> DEFINITION_FIELDS =
-            List.of("event_type", "entity", "lookups", "condition", "actions", "retry", "on_failure");
+            List.of("event_type", "entity", "lookups", "condition", "actions", "retry", "on_failure", "max_wait_ms");
 
     private static final List<String> RETRY_FIELDS =
             List.of("max_attempts", "initial_delay_ms", "max_delay_ms", "backoff_strategy");
@@ -102,11 +103,12 @@ final class DefinitionReader {
                 });
         RetryPolicy retry = f.node("retry").map(n -> retry(n, f.pathOf("retry"), false)).orElse(RetryPolicy.DEFAULT);
         FailurePolicy onFailure = failurePolicy(f, "on_failure");
+        Optional<Duration> maxWait = maxWait(f, "max_wait_ms");
         if (diagnostics.count() > before) {
             return Optional.empty();
         }
         return Optional.of(new ObserverDefinition(name, kinds, entity, condition, conditionSource, lookups, actions,
-                retry, onFailure, origin));
+                retry, onFailure, maxWait, origin));
     }
 
     /** {@code INSERT} or {@code [INSERT, DELETE]}, case-insensitive. */
@@ -145,6 +147,12 @@ final class DefinitionReader {
         return f.choice(key, List.of("log", "alert", "dlq"), "log")
                 .map(p -> FailurePolicy.valueOf(p.toUpperCase(Locale.ROOT)))
                 .orElse(FailurePolicy.LOG);
+    }
+
+    /** {@code max_wait_ms}: how long the observer's actions may wait on an open breaker, in milliseconds (at least 1). */
+    Optional<Duration> maxWait(Fields f, String key) {
+        OptionalLong ms = f.wholeNumber(key, 1);
+        return ms.isPresent() ? Optional.of(Duration.ofMillis(ms.getAsLong())) : Optional.empty();
     }
 
     /** A non-empty list of actions; {@code defaultTimeout} applies to those without their own timeout_ms. */

@@ -100,7 +100,7 @@ public class ObserverCatalog {
     }
 
     /** The planner in force now. */
-    public EventPlanner planner() {
+    public ObserverPlanner planner() {
         return current.get();
     }
 

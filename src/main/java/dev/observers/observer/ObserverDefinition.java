@@ -9,6 +9,7 @@ import dev.observers.lookup.LookupDefinition;
 import dev.observers.observer.condition.Condition;
 import dev.observers.observer.condition.Outcome;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -27,6 +28,8 @@ import java.util.Set;
  * @param conditionSource the condition as written, present exactly when {@code condition} is
  * @param lookups         data fetched per event before the condition is evaluated, by unique name
  * @param actions         run in parallel when the observer fires, never empty
+ * @param maxWait         how long its actions may wait on an open circuit breaker before going to
+ *                        {@code onFailure}; empty leaves it to the daemon's default
  * @param origin          where it was defined, {@code observers.yaml:12} or {@code tb_observer:name}
  */
 public record ObserverDefinition(
@@ -39,6 +42,7 @@ public record ObserverDefinition(
         List<ActionConfig> actions,
         RetryPolicy retry,
         FailurePolicy onFailure,
+        Optional<Duration> maxWait,
         String origin) {
 
     /** The {@code entity} of an observer that watches every entity type. */
@@ -58,15 +62,20 @@ public record ObserverDefinition(
         if (actions.isEmpty()) {
             throw new IllegalArgumentException("observer " + name + " has no action");
         }
+        if (maxWait.isPresent() && !maxWait.get().isPositive()) {
+            throw new IllegalArgumentException("observer " + name + ": max_wait_ms must be positive, got "
+                    + maxWait.get().toMillis());
+        }
         lookups = List.copyOf(lookups);
         actions = List.copyOf(actions);
     }
 
-    /** An observer without lookups. */
+    /** An observer without lookups nor a breaker wait bound of its own. */
     public ObserverDefinition(String name, Set<EventKind> eventTypes, String entity, Optional<Condition> condition,
                               Optional<String> conditionSource, List<ActionConfig> actions, RetryPolicy retry,
                               FailurePolicy onFailure, String origin) {
-        this(name, eventTypes, entity, condition, conditionSource, List.of(), actions, retry, onFailure, origin);
+        this(name, eventTypes, entity, condition, conditionSource, List.of(), actions, retry, onFailure,
+                Optional.empty(), origin);
     }
 
     /** Whether this observer watches every entity type. */

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -62,22 +63,28 @@ public final class ObserverPlanner implements EventPlanner {
         }
         List<ObserverRun> runs = new ArrayList<>(matched.size());
         for (ObserverDefinition d : matched) {
-            if (!d.lookups().isEmpty()) {
-                runs.add(ObserverRun.gated(d.name(), actionsByObserver.get(d.name()), d.retry(), d.onFailure(),
-                        e -> gate(d, e)));
-                continue;
-            }
-            switch (d.evaluate(event)) {
-                case Outcome.True t -> runs.add(ObserverRun.of(d.name(), actionsByObserver.get(d.name()), d.retry(),
-                        d.onFailure()));
-                case Outcome.False f -> {
-                }
-                case Outcome.Error(String reason) -> runs.add(ObserverRun.refused(d.name(),
-                        "condition '" + d.conditionSource().orElse("") + "' cannot be evaluated: " + reason,
-                        d.onFailure()));
-            }
+            run(d, event).ifPresent(runs::add);
         }
         return runs;
+    }
+
+    /** What {@code d} runs for {@code event}: gated when it has lookups, else decided here; empty when it does not fire. */
+    private Optional<ObserverRun> run(ObserverDefinition d, ChangeEvent event) {
+        return decide(d, event).map(run -> run.withMaxWait(d.maxWait()));
+    }
+
+    private Optional<ObserverRun> decide(ObserverDefinition d, ChangeEvent event) {
+        if (!d.lookups().isEmpty()) {
+            return Optional.of(ObserverRun.gated(d.name(), actionsByObserver.get(d.name()), d.retry(), d.onFailure(),
+                    e -> gate(d, e)));
+        }
+        return switch (d.evaluate(event)) {
+            case Outcome.True t -> Optional.of(ObserverRun.of(d.name(), actionsByObserver.get(d.name()), d.retry(),
+                    d.onFailure()));
+            case Outcome.False f -> Optional.empty();
+            case Outcome.Error(String reason) -> Optional.of(ObserverRun.refused(d.name(),
+                    "condition '" + d.conditionSource().orElse("") + "' cannot be evaluated: " + reason, d.onFailure()));
+        };
     }
 
     /** Lookups first, then the condition over the enriched event: run in the event's lane, not here. */
@@ -98,5 +105,22 @@ public final class ObserverPlanner implements EventPlanner {
 
     public int size() {
         return actionsByObserver.size();
+    }
+
+    /** The names of its observers, in name order: one subscription each. */
+    public List<String> observers() {
+        return actionsByObserver.keySet().stream().sorted().toList();
+    }
+
+    /** A planner for observer {@code name} alone (nothing when this set has no such observer). */
+    public EventPlanner only(String name) {
+        return event -> {
+            for (ObserverDefinition d : index.match(event)) {
+                if (d.name().equals(name)) {
+                    return run(d, event).map(List::of).orElse(List.of());
+                }
+            }
+            return List.of();
+        };
     }
 }

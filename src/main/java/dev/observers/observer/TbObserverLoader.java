@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * admin API), so pointing this daemon at an existing database keeps them running. Rows are checked
  * exactly as file definitions are; NULL entity_type or event_type means all, {@code timeout_ms}
  * applies to actions without their own, and {@code retry_config}'s old {@code backoff} key is read as
- * {@code backoff_strategy} with a warning.
+ * {@code backoff_strategy} with a warning. FraiseQL's table has no {@code max_wait_ms}; a table that
+ * adds the column sets the observer's breaker wait bound with it, else the daemon's default applies.
  */
 public final class TbObserverLoader {
 
@@ -119,10 +120,11 @@ public final class TbObserverLoader {
         RetryPolicy retry = f.node("retry_config").map(n -> reader.retry(n, "retry_config", true))
                 .orElse(RetryPolicy.DEFAULT);
         FailurePolicy onFailure = reader.failurePolicy(f, "on_failure");
+        Optional<Duration> maxWait = reader.maxWait(f, "max_wait_ms");
         if (diagnostics.count() > before) {
             return Optional.empty();
         }
-        return Optional.of(new ObserverDefinition(name, kinds, entity, condition, conditionSource, actions, retry,
-                onFailure, source));
+        return Optional.of(new ObserverDefinition(name, kinds, entity, condition, conditionSource, List.of(), actions,
+                retry, onFailure, maxWait, source));
     }
 }

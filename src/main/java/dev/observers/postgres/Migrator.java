@@ -30,7 +30,8 @@ public final class Migrator {
     public static final List<String> MIGRATIONS = List.of(
             "V1__change_log.sql",
             "V2__checkpoints_and_dead_letters.sql",
-            "V3__change_log_position_index.sql");
+            "V3__change_log_position_index.sql",
+            "V4__claims.sql");
 
     private static final Logger LOG = Logger.getLogger(Migrator.class);
     private static final long LOCK_KEY = 0x6f62736572766572L; // "observer"
@@ -46,7 +47,7 @@ public final class Migrator {
     public List<String> migrate() {
         SqlConnection conn = pool.getConnection().await().atMost(TIMEOUT);
         try {
-            conn.query("SELECT pg_advisory_lock(" + LOCK_KEY + ")").execute().await().atMost(TIMEOUT);
+            lock(conn);
             // "already exists, skipping" notices are the idempotent files working as meant; warnings still show.
             conn.query("SET client_min_messages = warning").execute().await().atMost(TIMEOUT);
             try {
@@ -84,6 +85,32 @@ public final class Migrator {
             }
         } finally {
             conn.closeAndAwait();
+        }
+    }
+
+    /**
+     * Takes the migration lock, polling rather than blocking: a session blocked in
+     * {@code pg_advisory_lock} is inside a statement, and the holder's {@code CREATE INDEX CONCURRENTLY}
+     * waits for every such statement to end, which would be a deadlock between daemons starting together.
+     */
+    private static void lock(SqlConnection conn) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            Row r = conn.query("SELECT pg_try_advisory_lock(" + LOCK_KEY + ") AS locked").execute().await()
+                    .atMost(TIMEOUT).iterator().next();
+            if (r.getBoolean("locked")) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("another process has held the migration lock for more than "
+                        + TIMEOUT.toMinutes() + " min");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the migration lock", e);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.observers.cli;
 
 import dev.observers.config.PgUrl;
+import dev.observers.postgres.Migrator;
 import dev.observers.testing.DaemonProcess;
 import dev.observers.testing.PostgresServer;
 import dev.observers.testing.TestServers;
@@ -34,7 +35,7 @@ class DaemonProcessIT {
         try (Connection c = PostgresServer.connect(db); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM core.observers_schema_migrations")) {
             rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(3);
+            assertThat(rs.getInt(1)).isEqualTo(Migrator.MIGRATIONS.size());
         }
     }
 

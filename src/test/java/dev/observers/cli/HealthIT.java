@@ -18,7 +18,7 @@ import static dev.observers.cli.PipelineIT.env;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The packaged daemon's readiness: PostgreSQL reachable, listeners running, and lag when it is asked to count. */
+/** The packaged daemon's readiness: PostgreSQL reachable, subscriptions running, and lag when it is asked to count. */
 class HealthIT {
 
     @Test
@@ -27,8 +27,12 @@ class HealthIT {
         try (HttpReceiver receiver = new HttpReceiver();
              DaemonProcess daemon = DaemonProcess.start(env(db, PipelineIT.observers(receiver, "Post"), Map.of()), "run")) {
             daemon.awaitOutput("observers running", Duration.ofSeconds(60));
-            assertThat(daemon.get("/q/health/ready")).isEqualTo(200);
-            assertThat(daemon.body("/q/health/ready")).contains("\"postgresql\": \"up\"", "\"listener.observers\": \"running\"");
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(daemon.get("/q/health/ready")).isEqualTo(200);
+                assertThat(daemon.body("/q/health/ready")).contains("\"postgresql\": \"up\"",
+                        "\"listener.observer:notify_receiver\": \"running\"",
+                        "\"listener.observer:notify_receiver.claims\": 4");
+            });
             try (Connection admin = PostgresServer.connect(TestServers.postgres().adminUrl()); Statement s = admin.createStatement()) {
                 s.execute("ALTER DATABASE " + db.database() + " ALLOW_CONNECTIONS false");
                 s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db.database() + "'");
@@ -64,6 +68,8 @@ class HealthIT {
             try (DaemonProcess daemon = DaemonProcess.start(env(db, file, Map.of(
                     "OBSERVERS_READY_MAX_LAG_SECONDS", "60",
                     "OBSERVERS_READY_FAIL_ON_LAG", "true",
+                    "OBSERVERS_BREAKER_OPEN_MS", "100",
+                    "OBSERVERS_BREAKER_MAX_OPEN_MS", "500",
                     "OBSERVERS_LAG_REFRESH_MS", "200")), "run")) {
                 daemon.awaitOutput("observers running", Duration.ofSeconds(60));
                 try (Connection c = PostgresServer.connect(db); Statement s = c.createStatement()) {
@@ -72,11 +78,11 @@ class HealthIT {
                 }
                 await().atMost(Duration.ofSeconds(20)).until(() -> daemon.get("/q/health/ready") == 503);
                 assertThat(daemon.body("/q/health/ready")).contains("behind by more than 60 s",
-                        "\"listener.observers.lag_events\": 1");
+                        "\"listener.observer:slow.lag_events\": 1");
 
                 receiver.respondWith(body -> 200);
                 await().atMost(Duration.ofSeconds(20)).until(() -> daemon.get("/q/health/ready") == 200);
-                assertThat(daemon.body("/q/health/ready")).contains("\"listener.observers.lag_events\": 0")
+                assertThat(daemon.body("/q/health/ready")).contains("\"listener.observer:slow.lag_events\": 0")
                         .doesNotContain("behind by more than");
                 assertThat(daemon.stop(Duration.ofSeconds(30))).isZero();
             }

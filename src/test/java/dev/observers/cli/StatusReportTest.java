@@ -20,12 +20,12 @@ class StatusReportTest {
 
     private static final Instant NOW = Instant.parse("2025-03-01T12:00:00Z");
 
-    private static final ListenerLag BEHIND = new ListenerLag("observers", new Position(812, 4000), 1_000_000, true,
+    private static final ListenerLag BEHIND = new ListenerLag("observer:notify#0/4", new Position(812, 4000), 1_000_000, true,
             Duration.ofMinutes(75), Optional.of(OffsetDateTime.of(2025, 3, 1, 11, 59, 30, 0, ZoneOffset.UTC)),
-            Optional.of("observers@1@host#ab"), Optional.of("connection refused"));
+            Optional.of("observers@1@host#ab"), Optional.of("connection refused"), Optional.of("observers@1@host#ab"));
 
-    private static final ListenerLag NEVER = new ListenerLag("search", Position.START, 12, false, Duration.ofSeconds(9),
-            Optional.empty(), Optional.empty(), Optional.empty());
+    private static final ListenerLag NEVER = new ListenerLag("observer:notify#1/4", Position.START, 12, false,
+            Duration.ofSeconds(9), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     private static final List<DeadLetterTable.Count> DLQ = List.of(
             new DeadLetterTable.Count("notify", "action_failed", 3),
@@ -34,12 +34,18 @@ class StatusReportTest {
     @Test
     void theTableShowsBoundedLagAgeLastErrorAndDeadLettersByObserver() {
         String text = new StatusReport(List.of(BEHIND, NEVER), DLQ, NOW).text();
-        assertThat(text).contains("observers", "(812, 4000)", "> 1,000,000", "1 h 15 min ago", "30 s ago",
+        assertThat(text).contains("observer:notify#0/4", "observers@1@host#ab", "(812, 4000)", "> 1,000,000", "1 h 15 min ago", "30 s ago",
                 "connection refused");
         assertThat(text).contains("none yet (reads from the start)", "never", "12", "9 s ago");
         assertThat(text).containsPattern("notify\\s+action_failed\\s+3");
         assertThat(text).containsPattern("\\(unreadable row\\)\\s+unreadable_row\\s+1");
         assertThat(text).containsPattern("total\\s+4");
+    }
+
+    @Test
+    void noCursorYetIsSaidInWords() {
+        assertThat(new StatusReport(List.of(), List.of(), NOW).text()).contains("subscriptions: none has run yet",
+                "dead letters: none unresolved");
     }
 
     @Test
@@ -51,7 +57,9 @@ class StatusReportTest {
     void jsonCarriesTheSameFigures() throws Exception {
         JsonNode json = new ObjectMapper().readTree(new StatusReport(List.of(BEHIND, NEVER), DLQ, NOW).json());
         JsonNode first = json.get("listeners").get(0);
-        assertThat(first.get("listener").asText()).isEqualTo("observers");
+        assertThat(first.get("listener").asText()).isEqualTo("observer:notify#0/4");
+        assertThat(first.get("claimed_by").asText()).isEqualTo("observers@1@host#ab");
+        assertThat(json.get("listeners").get(1).get("claimed_by").isNull()).isTrue();
         assertThat(first.get("checkpoint").get("pk").asLong()).isEqualTo(4000);
         assertThat(first.get("events_behind").asLong()).isEqualTo(1_000_000);
         assertThat(first.get("events_behind_capped").asBoolean()).isTrue();

@@ -33,7 +33,7 @@ class BacklogGaugesTest {
     }
 
     @Test
-    void gaugesShowLagInEventsAndSecondsAndUnresolvedDeadLettersAsTheyChange() {
+    void gaugesShowTheFurthestBehindCursorOfEachSubscriptionAndUnresolvedDeadLettersAsTheyChange() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         var rows = pool.query("INSERT INTO core.tb_entity_change_log (object_type, modification_type, created_at)"
                         + " SELECT 'G', 'INSERT', now() - interval '10 minutes' FROM generate_series(1, 6)"
@@ -43,17 +43,24 @@ class BacklogGaugesTest {
                 + " VALUES ('observers', 1, 'a', 'e', 'action_failed'), ('observers', 2, 'a', 'e', 'action_failed')")
                 .execute().await().indefinitely();
 
-        try (BacklogGauges gauges = new BacklogGauges(new LagReader(pool), new DeadLetterTable(pool), List.of("observers"),
-                registry, Duration.ofMillis(100))) {
+        PgCheckpointStore cursors = new PgCheckpointStore(pool, 100, "test");
+        cursors.save("observer:a#0/2", rows.get(3), 4);
+        cursors.save("observer:a#1/2", Position.START, 0);
+        try (BacklogGauges gauges = new BacklogGauges(new LagReader(pool), new DeadLetterTable(pool),
+                () -> List.of("observer:a"), registry, Duration.ofMillis(100))) {
             gauges.start();
-            assertThat(registry.get("observer_checkpoint_lag_events").tag("listener", "observers").gauge().value())
+            assertThat(registry.get("observer_checkpoint_lag_events").tag("listener", "observer:a").gauge().value())
                     .isEqualTo(6);
-            assertThat(registry.get("observer_checkpoint_lag_seconds").tag("listener", "observers").gauge().value())
+            assertThat(registry.get("observer_checkpoint_lag_seconds").tag("listener", "observer:a").gauge().value())
                     .isBetween(590.0, 700.0);
             assertThat(registry.get("observer_dlq_items").gauge().value()).isEqualTo(2);
-            assertThat(gauges.lagOf("observers")).isPresent();
+            assertThat(gauges.lagOf("observer:a")).isPresent();
 
-            new PgCheckpointStore(pool, 100, "test").save("observers", rows.getLast(), 6);
+            cursors.save("observer:a#1/2", rows.get(4), 5);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(registry.get("observer_checkpoint_lag_events").gauge().value()).isEqualTo(2));
+            cursors.save("observer:a#0/2", rows.getLast(), 6);
+            cursors.save("observer:a#1/2", rows.getLast(), 6);
             pool.query("UPDATE core.observer_dead_letters SET status = 'resolved'").execute().await().indefinitely();
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 assertThat(registry.get("observer_checkpoint_lag_events").gauge().value()).isZero();

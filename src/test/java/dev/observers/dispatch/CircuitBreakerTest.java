@@ -21,7 +21,8 @@ class CircuitBreakerTest {
         assertThat(b.state()).isEqualTo(CircuitBreaker.State.OPEN);
         assertThat(b.tryAcquire(t0.plusSeconds(5))).isEqualTo(new CircuitBreaker.Permit.WaitUntil(t0.plusSeconds(10)));
 
-        assertThat(b.tryAcquire(t0.plusSeconds(10))).isInstanceOf(CircuitBreaker.Permit.Granted.class);
+        assertThat(b.tryAcquire(t0.plusSeconds(10))).as("the first call after the open period is a probe")
+                .isInstanceOf(CircuitBreaker.Permit.Probe.class);
         assertThat(b.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
         assertThat(b.tryAcquire(t0.plusSeconds(10))).as("one probe at a time")
                 .isInstanceOf(CircuitBreaker.Permit.WaitUntil.class);
@@ -42,6 +43,20 @@ class CircuitBreakerTest {
         b.tryAcquire(probe2);
         b.onFailure(probe2);
         assertThat(b.tryAcquire(probe2)).isEqualTo(new CircuitBreaker.Permit.WaitUntil(probe2.plusSeconds(25)));
+    }
+
+    @Test
+    void anAbandonedProbeLetsTheNextCallerProbe() {
+        CircuitBreaker b = new CircuitBreaker(1, Duration.ofSeconds(10), Duration.ofSeconds(10));
+        b.onFailure(t0);
+        Instant later = t0.plusSeconds(10);
+        assertThat(b.tryAcquire(later)).isInstanceOf(CircuitBreaker.Permit.Probe.class);
+        assertThat(b.tryAcquire(later)).isInstanceOf(CircuitBreaker.Permit.WaitUntil.class);
+
+        b.probeAbandoned();
+
+        assertThat(b.tryAcquire(later)).isInstanceOf(CircuitBreaker.Permit.Probe.class);
+        assertThat(b.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,6 +44,7 @@ class DispatcherTest {
     @AfterEach
     void stop() {
         dispatcher.shutdownNow();
+        runner.close();
     }
 
     private ChangeEvent event(String type, UUID entity) {
@@ -205,6 +207,46 @@ class DispatcherTest {
                 .isGreaterThanOrEqualTo(Duration.ofMillis(190));
         assertThat(deadLetters).isEmpty();
         assertThat(runner.breakerState("http://receiver:80")).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void anActionThatWaitsLongerThanItsMaxWaitOnAnOpenBreakerGoesToItsFailurePolicy() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        Action down = new TestAction("webhook", "http://down:80", (e, i) -> {
+            calls.incrementAndGet();
+            throw ActionFailure.transientFailure("connect", "connection refused");
+        });
+        ObserverRun run = run("o", new RetryPolicy(10, 1, 1, BackoffStrategy.FIXED), FailurePolicy.DLQ, down)
+                .withMaxWait(Optional.of(Duration.ofMillis(20)));
+        CountDownLatch done = new CountDownLatch(1);
+
+        dispatcher.submit(event("Post", UUID.randomUUID()), List.of(run), done::countDown);
+
+        assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(calls.get()).as("the three failures that opened the breaker").isEqualTo(3);
+        assertThat(deadLetters).singleElement().satisfies(d -> {
+            assertThat(d.errorKind()).isEqualTo("action_failed");
+            assertThat(d.error()).isEqualTo("webhook target http://down:80 circuit breaker open for more than 20 ms"
+                    + " (max_wait_ms)");
+            assertThat(d.attempts()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void shuttingOneDispatcherDownLeavesTheSharedRunnerToTheOthers() throws Exception {
+        Dispatcher other = new Dispatcher("other", runner, deadLetters::add,
+                e -> JsonNodeFactory.instance.objectNode(), new DispatchMetrics(registry),
+                new Dedup(DedupStore.none(), "test:", "test", Duration.ofMinutes(5), false, registry, Clock.systemUTC()));
+        other.shutdownNow();
+        AtomicInteger calls = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(1);
+
+        dispatcher.submit(event("Post", UUID.randomUUID()), List.of(run("o", RetryPolicy.DEFAULT, FailurePolicy.DLQ,
+                new TestAction("log", null, (e, i) -> calls.incrementAndGet()))), done::countDown);
+
+        assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(calls.get()).isEqualTo(1);
+        assertThat(deadLetters).isEmpty();
     }
 
     @Test

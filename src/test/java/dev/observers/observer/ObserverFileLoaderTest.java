@@ -203,7 +203,7 @@ class ObserverFileLoaderTest {
                         .map(ObserverProblem::toString).containsExactly(
                                 file + ":3:5: observers.order_created.evnt_type: unknown field (did you mean"
                                         + " 'event_type'?); expected one of event_type, entity, lookups, condition,"
-                                        + " actions, retry, on_failure",
+                                        + " actions, retry, on_failure, max_wait_ms",
                                 file + ":3:5: observers.order_created.event_type: required: one of INSERT, UPDATE,"
                                         + " DELETE, CUSTOM, or a list of them",
                                 file + ":4:16: observers.order_created.condition: at column 34 of the condition:"
@@ -258,6 +258,47 @@ class ObserverFileLoaderTest {
     }
 
     @Test
+    void readsMaxWaitMsAsTheObserversBreakerWaitBound() throws IOException {
+        Path file = write("wait.yaml", """
+                observers:
+                  patient:
+                    event_type: INSERT
+                    actions: [{type: log, message_template: x}]
+                    max_wait_ms: 250
+                  default:
+                    event_type: INSERT
+                    actions: [{type: log, message_template: x}]
+                """);
+
+        List<ObserverDefinition> observers = ObserverFileLoader.load(file);
+
+        assertThat(observers).extracting(ObserverDefinition::maxWait)
+                .containsExactly(Optional.of(java.time.Duration.ofMillis(250)), Optional.empty());
+    }
+
+    @Test
+    void refusesAMaxWaitMsThatIsNotAPositiveWholeNumberNamingFileLineAndField() throws IOException {
+        assertProblems(write("bad_wait.yaml", """
+                observers:
+                  negative:
+                    event_type: INSERT
+                    actions: [{type: log, message_template: x}]
+                    max_wait_ms: -5
+                  text:
+                    event_type: INSERT
+                    actions: [{type: log, message_template: x}]
+                    max_wait_ms: "abc"
+                  zero:
+                    event_type: INSERT
+                    actions: [{type: log, message_template: x}]
+                    max_wait_ms: 0
+                """),
+                ":5:18: observers.negative.max_wait_ms: expected a whole number of at least 1, got the number -5",
+                ":9:18: observers.text.max_wait_ms: expected a whole number of at least 1, got the text 'abc'",
+                ":13:18: observers.zero.max_wait_ms: expected a whole number of at least 1, got the number 0");
+    }
+
+    @Test
     void refusesAFileWhoseStructureIsWrong() throws IOException {
         assertProblems(write("list.yaml", "- a\n- b\n"), ":1:1: expected 'observers:' and a map of observer name to"
                 + " definition, got a list");
@@ -268,7 +309,8 @@ class ObserverFileLoaderTest {
                 ":2:1: redis: unknown top-level field; this file holds observer definitions under 'observers' only"
                         + " (FraiseQL's runtime settings are OBSERVERS_* environment variables here)");
         assertProblems(write("scalar.yaml", "observers:\n  a: INSERT\n"), ":2:6: observers.a: expected a map with"
-                + " event_type, entity, lookups, condition, actions, retry, on_failure, got the text 'INSERT'");
+                + " event_type, entity, lookups, condition, actions, retry, on_failure, max_wait_ms, got the text"
+                + " 'INSERT'");
         assertProblems(write("dup.yaml", """
                 a: {event_type: INSERT, actions: [{type: log, message_template: x}]}
                 a: {event_type: UPDATE, actions: [{type: log, message_template: y}]}

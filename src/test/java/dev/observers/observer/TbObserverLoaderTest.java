@@ -124,6 +124,7 @@ class TbObserverLoaderTest {
                 new ActionConfig.Log("info", "shipped {{ entity_id }}", OptionalLong.of(250)));
         assertThat(shipped.retry()).isEqualTo(new RetryPolicy(3, 1000, 30_000, BackoffStrategy.EXPONENTIAL));
         assertThat(shipped.onFailure()).isEqualTo(FailurePolicy.LOG);
+        assertThat(shipped.maxWait()).as("FraiseQL's table has no max_wait_ms").isEmpty();
 
         ObserverDefinition everything = observers.get(2);
         assertThat(everything.entity()).isEqualTo(ObserverDefinition.ALL_ENTITIES);
@@ -180,6 +181,30 @@ class TbObserverLoaderTest {
                                         + " signing_secret_env",
                                 "tb_observer:nothing: actions: expected at least one action; an observer without"
                                         + " actions does nothing"));
+    }
+
+    @Test
+    void aMaxWaitMsColumnBoundsTheObserversBreakerWait() throws Exception {
+        PgUrl url = database("""
+                ALTER TABLE tb_observer ADD COLUMN max_wait_ms INTEGER;
+                INSERT INTO tb_observer (name, actions, max_wait_ms) VALUES
+                  ('bounded', '[{"type": "log", "message_template": "x"}]', 1500),
+                  ('unbounded', '[{"type": "log", "message_template": "x"}]', NULL);
+                """);
+
+        List<ObserverDefinition> observers = withPool(url, pool -> new TbObserverLoader(pool, w -> { }).load());
+
+        assertThat(observers).extracting(ObserverDefinition::maxWait)
+                .containsExactly(Optional.of(java.time.Duration.ofMillis(1500)), Optional.empty());
+        PgUrl bad = database("""
+                ALTER TABLE tb_observer ADD COLUMN max_wait_ms INTEGER;
+                INSERT INTO tb_observer (name, actions, max_wait_ms) VALUES
+                  ('negative', '[{"type": "log", "message_template": "x"}]', -5);
+                """);
+        assertThatThrownBy(() -> withPool(bad, pool -> new TbObserverLoader(pool, w -> { }).load()))
+                .isInstanceOfSatisfying(ObserverConfigException.class, e -> assertThat(e.problems())
+                        .map(ObserverProblem::toString).containsExactly("tb_observer:negative: max_wait_ms: expected"
+                                + " a whole number of at least 1, got the number -5"));
     }
 
     private static PgUrl database(String rows) throws SQLException {

@@ -79,6 +79,27 @@ class MigrationTest {
     }
 
     @Test
+    void daemonsMigratingOneFreshDatabaseAtOnceAllSucceedAndEachFileAppliesOnce() throws Exception {
+        PgUrl url = TestServers.newDatabase(MigrationTest.class);
+        List<Pool> pools = List.of(pool(url), pool(url), pool(url));
+        var threads = java.util.concurrent.Executors.newFixedThreadPool(pools.size());
+        try {
+            List<java.util.concurrent.Future<List<String>>> runs = new ArrayList<>();
+            for (Pool p : pools) {
+                runs.add(threads.submit(() -> new Migrator(p).migrate()));
+            }
+            List<String> applied = new ArrayList<>();
+            for (var run : runs) {
+                applied.addAll(run.get());
+            }
+            assertThat(applied).containsExactlyInAnyOrderElementsOf(Migrator.MIGRATIONS);
+        } finally {
+            threads.shutdownNow();
+            pools.forEach(Pool::closeAndAwait);
+        }
+    }
+
+    @Test
     void anEmptyDatabaseGetsTheWholeContract() throws Exception {
         PgUrl url = TestServers.newDatabase(MigrationTest.class);
         Pool pool = pool(url);

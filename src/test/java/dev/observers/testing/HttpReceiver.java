@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,8 +17,8 @@ import java.util.function.ToIntFunction;
 /** A real HTTP server on loopback that records what webhooks deliver and answers with a chosen status. */
 public final class HttpReceiver implements AutoCloseable {
 
-    /** One request as received. */
-    public record Request(String method, String path, Map<String, List<String>> headers, String body) {
+    /** One request as received, and when it arrived. */
+    public record Request(String method, String path, Map<String, List<String>> headers, String body, Instant received) {
         public String header(String name) {
             for (var e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name)) {
@@ -34,12 +35,20 @@ public final class HttpReceiver implements AutoCloseable {
     private volatile ToIntFunction<String> status = body -> 200;
 
     public HttpReceiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
+        this(0);
+    }
+
+    /**
+     * A receiver on {@code port} (0: any free one). A test can point a webhook at a port where nothing
+     * listens yet, so its connections are refused, and later start the receiver there.
+     */
+    public HttpReceiver(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 200);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Request r = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    Map.copyOf(exchange.getRequestHeaders()), body);
+                    Map.copyOf(exchange.getRequestHeaders()), body, Instant.now());
             int code = status.applyAsInt(body);
             if (code < 300) {
                 requests.add(r);

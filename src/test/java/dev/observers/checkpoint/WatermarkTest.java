@@ -1,6 +1,5 @@
-package dev.observers.dispatch;
+package dev.observers.checkpoint;
 
-import dev.observers.checkpoint.Position;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -20,15 +19,17 @@ class WatermarkTest {
     @Test
     void advancesOnlyPastAnUnbrokenRunOfCompletedEvents() {
         Watermark w = new Watermark(Position.START);
-        w.register(p(10, 1));
-        w.register(p(10, 2));
-        w.register(p(11, 3));
-        w.complete(p(10, 2));
+        Watermark.Entry a = w.submit(p(10, 1));
+        Watermark.Entry b = w.submit(p(10, 2));
+        Watermark.Entry c = w.submit(p(11, 3));
+        b.ack();
+        b.ack();
         assertThat(w.safe()).isEqualTo(Position.START);
-        w.complete(p(10, 1));
+        assertThat(w.inFlight()).isEqualTo(2);
+        a.ack();
         assertThat(w.safe()).isEqualTo(p(10, 2));
         assertThat(w.inFlight()).isEqualTo(1);
-        w.complete(p(11, 3));
+        c.ack();
         assertThat(w.safe()).isEqualTo(p(11, 3));
         assertThat(w.inFlight()).isZero();
     }
@@ -39,15 +40,18 @@ class WatermarkTest {
         for (int round = 0; round < 50; round++) {
             Watermark w = new Watermark(p(5, 0));
             List<Position> positions = new ArrayList<>();
+            List<Watermark.Entry> entries = new ArrayList<>();
             for (int i = 1; i <= 200; i++) {
                 positions.add(p(5 + i / 7, i));
-                w.register(positions.getLast());
+                entries.add(w.submit(positions.getLast()));
             }
-            List<Position> order = new ArrayList<>(positions);
-            Collections.shuffle(order, random);
+            List<Watermark.Entry> shuffled = new ArrayList<>(entries);
+            Collections.shuffle(shuffled, random);
+            List<Position> order = shuffled.stream().map(Watermark.Entry::position).toList();
             Position previousSafe = w.safe();
-            for (Position done : order) {
-                w.complete(done);
+            for (Watermark.Entry entry : shuffled) {
+                Position done = entry.position();
+                entry.ack();
                 Position safe = w.safe();
                 assertThat(safe.compareTo(previousSafe)).isGreaterThanOrEqualTo(0);
                 int safeIndex = positions.indexOf(safe);
@@ -61,8 +65,26 @@ class WatermarkTest {
     }
 
     @Test
+    void rowsLeftToOthersArePassedOnceTheEarlierEventsAreDone() {
+        Watermark w = new Watermark(Position.START);
+        w.passed(p(1, 5));
+        assertThat(w.safe()).isEqualTo(p(1, 5));
+        Watermark.Entry own = w.submit(p(2, 6));
+        w.passed(p(3, 9));
+        assertThat(w.safe()).isEqualTo(p(1, 5));
+        assertThat(w.inFlight()).isEqualTo(1);
+        own.ack();
+        assertThat(w.safe()).isEqualTo(p(3, 9));
+        assertThat(w.inFlight()).isZero();
+        w.passed(p(3, 9));
+        Watermark.Entry next = w.submit(p(3, 10));
+        next.ack();
+        assertThat(w.safe()).isEqualTo(p(3, 10));
+    }
+
+    @Test
     void positionsMustArriveInLogOrder() {
         Watermark w = new Watermark(p(3, 3));
-        assertThatThrownBy(() -> w.register(p(3, 2))).hasMessageContaining("log order");
+        assertThatThrownBy(() -> w.submit(p(3, 2))).hasMessageContaining("log order");
     }
 }

@@ -1,0 +1,174 @@
+package dev.observers.dispatch;
+
+import dev.observers.action.ActionFailure;
+import dev.observers.changelog.ChangeEvent;
+import dev.observers.dedup.Dedup;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Carries one observer's run for one event through the steps every run takes, so the daemon and
+ * {@code observers dlq retry} run it the same way: a refusal ends it at once; the gate (lookups, then
+ * the condition) is settled, an unavailable dependency retried per the observer's retry policy; the
+ * actions are claimed in the dedup window (unless the caller claimed them already) and run in
+ * parallel through the {@link ActionRunner}; a success is marked done before its concurrency slot is
+ * freed and a failure releases its claim, so a later retry runs it. What then becomes of a failure is
+ * the caller's business: the dispatcher applies the observer's {@code on_failure}, a dead-letter retry
+ * records it on the dead letter it retried.
+ */
+public final class RunExecutor {
+
+    /** The error kind of a run whose lookups stayed unavailable through its retries. */
+    public static final String LOOKUP_FAILED = "lookup_failed";
+
+    private static final ThreadFactory ACTION_THREADS = Thread.ofVirtual().name("run-action-", 0).factory();
+
+    /** Whether the dedup keys of a run's actions are still to be claimed. */
+    public enum Claim {
+        /** Claim them here; the actions the dedup window says are done are not run. */
+        CLAIM,
+        /** The caller claimed them (with the rest of its batch, in one round trip) and left out the done ones. */
+        ALREADY_CLAIMED
+    }
+
+    /** What became of a run. */
+    public sealed interface Outcome {
+    }
+
+    /**
+     * Nothing ran: the observer could not be decided for this event ({@code condition_error}), or its
+     * lookups stayed unavailable ({@link #LOOKUP_FAILED}) after {@code attempts} checks.
+     */
+    public record Refused(String reason, String errorKind, int attempts) implements Outcome {
+    }
+
+    /** The gate decided that the observer does not fire for this event. */
+    public record Skipped() implements Outcome {
+    }
+
+    /** The actions were run, or found done; one outcome each, in the run's order. */
+    public record Ran(List<ActionOutcome> actions) implements Outcome {
+        public Ran {
+            actions = List.copyOf(actions);
+        }
+    }
+
+    /** What became of one action. */
+    public sealed interface ActionOutcome {
+        PlannedAction action();
+    }
+
+    public record Succeeded(PlannedAction action, int attempts) implements ActionOutcome {
+    }
+
+    /** Not run: the dedup window says it was done already. */
+    public record AlreadyDone(PlannedAction action) implements ActionOutcome {
+    }
+
+    public record Failed(PlannedAction action, ActionFailure failure, int attempts) implements ActionOutcome {
+    }
+
+    private final String listenerId;
+    private final ActionRunner runner;
+    private final Dedup dedup;
+
+    /** @param listenerId the listener whose dedup keys the actions are claimed and marked under */
+    public RunExecutor(String listenerId, ActionRunner runner, Dedup dedup) {
+        this.listenerId = listenerId;
+        this.runner = runner;
+        this.dedup = dedup;
+    }
+
+    /** Runs {@code run} for {@code event} to its end; interrupted only by shutdown, which stops its actions. */
+    public Outcome execute(ChangeEvent event, ObserverRun run, Claim claim) throws InterruptedException {
+        if (run.refusal().isPresent()) {
+            return new Refused(run.refusal().get(), StoredDeadLetter.CONDITION_ERROR, 0);
+        }
+        Gate.Verdict verdict = new Gate.Fire(event);
+        int checks = 0;
+        if (run.gate().isPresent()) {
+            Gate gate = run.gate().get();
+            while (true) {
+                verdict = gate.check(event);
+                checks++;
+                if (!(verdict instanceof Gate.Unavailable) || !run.retry().hasAttemptAfter(checks)) {
+                    break;
+                }
+                Thread.sleep(run.retry().delayAfter(checks, ThreadLocalRandom.current().nextDouble()).toMillis());
+            }
+        }
+        return switch (verdict) {
+            case Gate.Fire(ChangeEvent subject) -> new Ran(runActions(event, subject, run, claim));
+            case Gate.Skip skip -> new Skipped();
+            case Gate.Refuse(String reason, String kind) -> new Refused(reason, kind, 0);
+            case Gate.Unavailable(String reason) -> new Refused(reason, LOOKUP_FAILED, checks);
+        };
+    }
+
+    /** The actions in parallel on {@code subject} (the event, enriched by the gate), keyed by {@code event}. */
+    private List<ActionOutcome> runActions(ChangeEvent event, ChangeEvent subject, ObserverRun run, Claim claim)
+            throws InterruptedException {
+        List<PlannedAction> actions = run.actions();
+        List<String> keys = new ArrayList<>(actions.size());
+        Duration longest = Duration.ZERO;
+        for (PlannedAction a : actions) {
+            keys.add(dedup.key(listenerId, event, run.observer(), a.index()));
+            longest = a.timeout().compareTo(longest) > 0 ? a.timeout() : longest;
+        }
+        Set<String> done = claim == Claim.CLAIM ? dedup.claimUnlessDone(keys, longest) : Set.of();
+        try (ExecutorService forks = Executors.newThreadPerTaskExecutor(ACTION_THREADS)) {
+            List<Future<ActionOutcome>> running = new ArrayList<>(actions.size());
+            for (int i = 0; i < actions.size(); i++) {
+                PlannedAction action = actions.get(i);
+                String key = keys.get(i);
+                running.add(done.contains(key) ? CompletableFuture.completedFuture(new AlreadyDone(action))
+                        : forks.submit(() -> runAction(event, subject, run, action, key)));
+            }
+            List<ActionOutcome> outcomes = new ArrayList<>(actions.size());
+            for (Future<ActionOutcome> f : running) {
+                outcomes.add(await(f, forks));
+            }
+            return outcomes;
+        }
+    }
+
+    private ActionOutcome runAction(ChangeEvent event, ChangeEvent subject, ObserverRun run, PlannedAction action,
+                                    String dedupKey) throws InterruptedException {
+        String idempotencyKey = event.id() + ":" + run.observer() + ":" + action.index();
+        return switch (runner.run(subject, run, action, idempotencyKey, () -> dedup.markDone(dedupKey))) {
+            case ActionRunner.Succeeded(int attempts) -> new Succeeded(action, attempts);
+            case ActionRunner.Failed(ActionFailure failure, int attempts) -> {
+                dedup.release(dedupKey);
+                yield new Failed(action, failure, attempts);
+            }
+        };
+    }
+
+    /** One action's outcome; on interruption or an unexpected error the run's other actions are stopped. */
+    private static ActionOutcome await(Future<ActionOutcome> f, ExecutorService forks) throws InterruptedException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            forks.shutdownNow();
+            throw e;
+        } catch (ExecutionException e) {
+            forks.shutdownNow();
+            switch (e.getCause()) {
+                case InterruptedException ie -> throw ie;
+                case RuntimeException re -> throw re;
+                case Error err -> throw err;
+                default -> throw new IllegalStateException("action runner failed", e.getCause());
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.observers.subscription;
+
+import dev.observers.changelog.ChangeEvent;
+import dev.observers.changelog.ChangeLogReader;
+import dev.observers.changelog.ChangeLogRow;
+import dev.observers.changelog.EventHandler;
+import dev.observers.changelog.EventMapper;
+import dev.observers.changelog.Wakeup;
+import dev.observers.checkpoint.Position;
+import dev.observers.claim.Partitions;
+import dev.observers.dispatch.BackoffStrategy;
+import dev.observers.dispatch.RetryPolicy;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reads the change log for every subscription of this daemon, on one thread. Subscriptions that want
+ * rows and stand at the same position share one read, whose rows are mapped to events once; one that
+ * has fallen behind (or was held back by its own in-flight bound) reads on its own from its cursor until
+ * it is level with the others again. Woken by NOTIFY, by completions, or by the poll interval, so a
+ * lost notification costs latency only.
+ */
+public final class LogPump {
+
+    private static final Logger LOG = Logger.getLogger(LogPump.class);
+    private static final RetryPolicy BACKOFF = new RetryPolicy(Integer.MAX_VALUE, 100, 30_000, BackoffStrategy.EXPONENTIAL);
+
+    /** One row of a read, mapped once for every subscription it goes to. */
+    public record ReadRow(ChangeLogRow row, EventMapper.Mapped mapped, int hash) {
+
+        static ReadRow of(ChangeLogRow row) {
+            return new ReadRow(row, EventMapper.map(row), Partitions.hash(row.objectType(), row.objectId()));
+        }
+
+        int partition(int partitions) {
+            return Partitions.of(hash, partitions);
+        }
+
+        EventHandler.Item item(Runnable done) {
+            return switch (mapped) {
+                case EventMapper.Ok(ChangeEvent event) -> new EventHandler.Event(event, done);
+                case EventMapper.Refused(ChangeLogRow r, String reason) -> new EventHandler.Refused(r, reason, done);
+            };
+        }
+    }
+
+    /** Work the daemon does on the pump's thread before each round: saving cursors, renewing claims. */
+    @FunctionalInterface
+    public interface Round {
+        void run() throws InterruptedException;
+    }
+
+    private final ChangeLogReader reader;
+    private final Duration pollInterval;
+    private final Round beforeEachRound;
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final Wakeup wakeup = new Wakeup();
+    private final AtomicLong reads = new AtomicLong();
+    private final AtomicLong rounds = new AtomicLong();
+    private volatile boolean stopping;
+    private volatile String lastError;
+    private Thread thread;
+
+    public LogPump(ChangeLogReader reader, Duration pollInterval, Round beforeEachRound) {
+        this.reader = reader;
+        this.pollInterval = pollInterval;
+        this.beforeEachRound = beforeEachRound;
+    }
+
+    public void add(Subscription s) {
+        subscriptions.add(s);
+        wakeup.signal();
+    }
+
+    public void remove(Subscription s) {
+        subscriptions.remove(s);
+    }
+
+    public List<Subscription> subscriptions() {
+        return List.copyOf(subscriptions);
+    }
+
+    public synchronized void start() {
+        stopping = false;
+        thread = Thread.ofPlatform().name("log-pump").start(this::loop);
+    }
+
+    /** A NOTIFY arrived, a subscription has room again, or a checkpoint is due: go round now. */
+    public void wake() {
+        wakeup.signal();
+    }
+
+    /** Stops reading and waits for the current round to end. */
+    public void stop() throws InterruptedException {
+        stopping = true;
+        wakeup.signal();
+        Thread t = thread;
+        if (t != null) {
+            t.join();
+        }
+    }
+
+    public boolean running() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Queries of the change log so far. */
+    public long reads() {
+        return reads.get();
+    }
+
+    /** Rounds so far (each reads once per group of subscriptions at one position). */
+    public long rounds() {
+        return rounds.get();
+    }
+
+    private void loop() {
+        int failures = 0;
+        while (!stopping) {
+            try {
+                beforeEachRound.run();
+                boolean more = round();
+                failures = 0;
+                lastError = null;
+                if (!more) {
+                    wakeup.await(sleep());
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                failures++;
+                lastError = e.getMessage();
+                Duration delay = BACKOFF.delayAfter(failures, ThreadLocalRandom.current().nextDouble());
+                LOG.warnf("reading the change log: %s; retrying in %d ms", e.getMessage(), delay.toMillis());
+                try {
+                    wakeup.await(delay);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One read per group of subscriptions at one position; true when a read came back full (read again now). */
+    private boolean round() throws InterruptedException {
+        Map<Position, List<Subscription>> groups = new LinkedHashMap<>();
+        for (Subscription s : subscriptions) {
+            if (s.wantsRows()) {
+                groups.computeIfAbsent(s.readPosition(), p -> new ArrayList<>()).add(s);
+            }
+        }
+        boolean more = false;
+        for (Map.Entry<Position, List<Subscription>> group : groups.entrySet()) {
+            int limit = group.getValue().stream().mapToInt(Subscription::chunk).min().orElseThrow();
+            List<ChangeLogRow> rows = reader.readAfter(group.getKey(), limit);
+            reads.incrementAndGet();
+            if (rows.isEmpty()) {
+                for (Subscription s : group.getValue()) {
+                    s.deliver(List.of(), group.getKey(), true);
+                }
+                continue;
+            }
+            List<ReadRow> read = new ArrayList<>(rows.size());
+            for (ChangeLogRow row : rows) {
+                read.add(ReadRow.of(row));
+            }
+            boolean shortRead = rows.size() < limit;
+            more |= !shortRead;
+            Position end = rows.getLast().position();
+            for (Subscription s : group.getValue()) {
+                s.deliver(read, end, shortRead);
+            }
+        }
+        rounds.incrementAndGet();
+        return more;
+    }
+
+    private Duration sleep() {
+        Duration sleep = pollInterval;
+        for (Subscription s : subscriptions) {
+            Duration due = s.untilSaveDue();
+            if (due.compareTo(sleep) < 0) {
+                sleep = due;
+            }
+        }
+        return sleep.isZero() ? Duration.ofMillis(1) : sleep;
+    }
+}

@@ -81,20 +81,27 @@ public final class ClaimStore {
                    event_count = CASE WHEN v.n > 0 THEN LEAST(v.n, 2147483647)::int ELSE c.event_count END,
                    events_total = COALESCE(c.events_total, 0) + v.n,
                    batch_size = $4,
-                   consecutive_errors = 0, last_error = NULL,
+                   consecutive_errors = 0, last_error = v.note,
                    updated_by = CASE WHEN v.n > 0 THEN $2 ELSE c.updated_by END,
                    updated_at = CASE WHEN v.n > 0 THEN now() ELSE c.updated_at END,
                    owner = CASE WHEN $5 THEN NULL ELSE c.owner END,
                    lease_expires_at = CASE WHEN $5 THEN NULL ELSE now() + $3 * interval '1 millisecond' END
-              FROM (SELECT u.id, u.pk, u.tx::xid8 AS txid, u.n
-                      FROM unnest($1::text[], $6::int8[], $7::text[], $8::int8[]) AS u(id, pk, tx, n)) v
+              FROM (SELECT u.id, u.pk, u.tx::xid8 AS txid, u.n, u.note
+                      FROM unnest($1::text[], $6::int8[], $7::text[], $8::int8[], $9::text[]) AS u(id, pk, tx, n, note)) v
              WHERE c.listener_id = v.id AND c.owner = $2
             RETURNING c.listener_id""".formatted(AHEAD);
 
     private static final String LEAVE = "DELETE FROM public.observer_daemons WHERE instance = $1";
 
-    /** A cursor to write: where its subscription is safe up to, and how many events completed since the last write. */
-    public record Save(String listenerId, Position position, long completed) {
+    /**
+     * A cursor to write: where its subscription is safe up to, how many events completed since the last
+     * write, and what {@code observers status} should say about it ({@code last_error}), if anything.
+     */
+    public record Save(String listenerId, Position position, long completed, Optional<String> note) {
+
+        public Save(String listenerId, Position position, long completed) {
+            this(listenerId, position, completed, Optional.empty());
+        }
     }
 
     /** A cursor row as the daemons share it. */
@@ -243,15 +250,17 @@ public final class ClaimStore {
         Long[] pks = new Long[saves.size()];
         String[] txids = new String[saves.size()];
         Long[] counts = new Long[saves.size()];
+        String[] notes = new String[saves.size()];
         for (int i = 0; i < saves.size(); i++) {
             Save s = saves.get(i);
             ids[i] = s.listenerId();
             pks[i] = s.position().pk();
             txids[i] = Long.toUnsignedString(s.position().txid());
             counts[i] = s.completed();
+            notes[i] = s.note().orElse(null);
         }
         var rows = pool.preparedQuery(RENEW).execute(Tuple.tuple(List.of(ids, instance, lease.toMillis(), batchSize,
-                release, pks, txids, counts))).await().atMost(TIMEOUT);
+                release, pks, txids, counts, notes))).await().atMost(TIMEOUT);
         Set<String> owned = new HashSet<>();
         for (Row r : rows) {
             owned.add(r.getString("listener_id"));

@@ -39,7 +39,9 @@ record MetricsSummary(double windowSeconds, double eventsProcessed, double event
     record Cache(double hits, double misses, Double hitRate) {
     }
 
-    record Listener(String listener, Double inFlight, Double lagEvents, Double lagSeconds) {
+    /** One subscription as one daemon serves it: claims held there, in flight, lag, time waiting on a breaker. */
+    record Listener(String listener, Double claims, Double inFlight, Double lagEvents, Double lagSeconds,
+                    Double waitingSeconds) {
     }
 
     static MetricsSummary of(PrometheusText before, PrometheusText after, double windowSeconds) {
@@ -61,8 +63,10 @@ record MetricsSummary(double windowSeconds, double eventsProcessed, double event
         }
         List<Listener> listeners = new ArrayList<>();
         for (String id : labelValues(after, "observer_events_processed_total", "listener")) {
-            listeners.add(new Listener(id, gauge(after, "observer_listener_in_flight", id),
-                    gauge(after, "observer_checkpoint_lag_events", id), gauge(after, "observer_checkpoint_lag_seconds", id)));
+            listeners.add(new Listener(id, gauge(after, "observer_subscription_claims", id),
+                    gauge(after, "observer_listener_in_flight", id), gauge(after, "observer_checkpoint_lag_events", id),
+                    gauge(after, "observer_checkpoint_lag_seconds", id),
+                    gauge(after, "observer_subscription_waiting_seconds", id)));
         }
         return new MetricsSummary(windowSeconds, events, rate(before.max("observer_events_processed_total"), events,
                 windowSeconds), executed, after.sum("observer_actions_failed_total"),

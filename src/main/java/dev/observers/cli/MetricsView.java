@@ -53,9 +53,13 @@ final class MetricsView {
                 m.dlqItems() == null ? "?" : count(m.dlqItems()), count(m.dlqWritten())));
         if (!m.listeners().isEmpty()) {
             sb.append('\n');
-            TextTable table = new TextTable("LISTENER", "IN FLIGHT", "LAG EVENTS", "LAG");
+            TextTable table = new TextTable("SUBSCRIPTION", "CLAIMS HERE", "STATE", "IN FLIGHT", "LAG EVENTS", "LAG");
             for (MetricsSummary.Listener l : m.listeners()) {
-                table.row(l.listener(), l.inFlight() == null ? "-" : count(l.inFlight()),
+                table.row(l.listener(), l.claims() == null ? "-" : count(l.claims()),
+                        l.waitingSeconds() != null && l.waitingSeconds() > 0
+                                ? String.format(Locale.ROOT, "waiting on breaker %.0f s", l.waitingSeconds())
+                                : l.claims() != null && l.claims() == 0 ? "held elsewhere" : "running",
+                        l.inFlight() == null ? "-" : count(l.inFlight()),
                         l.lagEvents() == null ? "-" : count(l.lagEvents()),
                         l.lagSeconds() == null ? "-" : String.format(Locale.ROOT, "%.1f s", l.lagSeconds()));
             }
@@ -90,8 +94,9 @@ final class MetricsView {
         root.put("dedup_skipped", (long) m.dedupSkipped());
         ArrayNode listeners = root.putArray("listeners");
         for (MetricsSummary.Listener l : m.listeners()) {
-            listeners.addObject().put("listener", l.listener()).put("in_flight", l.inFlight())
-                    .put("lag_events", l.lagEvents()).put("lag_seconds", l.lagSeconds());
+            listeners.addObject().put("listener", l.listener()).put("claims", l.claims()).put("in_flight", l.inFlight())
+                    .put("lag_events", l.lagEvents()).put("lag_seconds", l.lagSeconds())
+                    .put("waiting_on_breaker_seconds", l.waitingSeconds());
         }
         ObjectNode dlq = root.putObject("dead_letters");
         dlq.put("unresolved", m.dlqItems() == null ? null : m.dlqItems().longValue());

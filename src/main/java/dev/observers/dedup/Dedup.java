@@ -1,6 +1,7 @@
 package dev.observers.dedup;
 
 import dev.observers.changelog.ChangeEvent;
+import dev.observers.dispatch.RetryPolicy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,7 +48,9 @@ public final class Dedup {
     private Thread writer;
     private Instant outageSince;
     private Instant nextProbe = Instant.MIN;
-    private Duration backoff = FIRST_BACKOFF;
+    private static final RetryPolicy PROBES = RetryPolicy.backoff(FIRST_BACKOFF, MAX_BACKOFF);
+
+    private int failedProbes;
 
     public Dedup(DedupStore store, String keyPrefix, String instance, Duration window, boolean failClosed,
                  MeterRegistry registry, Clock clock) {
@@ -182,14 +185,12 @@ public final class Dedup {
         Instant now = clock.instant();
         if (outageSince == null) {
             outageSince = now;
-            backoff = FIRST_BACKOFF;
+            failedProbes = 0;
             LOG.warnf("dedup store unavailable (%s); %s until it returns", e.getMessage(),
                     failClosed ? "waiting (OBSERVERS_DEDUP_FAIL_CLOSED=true)"
                             : "delivering without dedup checks (at-least-once)");
-        } else {
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
-        nextProbe = now.plus(backoff);
+        nextProbe = now.plus(PROBES.delayAfter(++failedProbes, 0.5));
     }
 
     private synchronized void recovered() {
@@ -197,7 +198,7 @@ public final class Dedup {
             LOG.infof("dedup store is back after %d s; dedup resumed",
                     Duration.between(outageSince, clock.instant()).toSeconds());
             outageSince = null;
-            backoff = FIRST_BACKOFF;
+            failedProbes = 0;
         }
     }
 }

@@ -34,10 +34,10 @@ public final class CircuitBreaker {
 
     private final int threshold;
     private final Duration baseOpen;
-    private final Duration maxOpen;
+    private final RetryPolicy openSchedule;
     private State state = State.CLOSED;
     private int consecutiveFailures;
-    private Duration openFor;
+    private int failedProbes;
     private Instant openUntil = Instant.MIN;
     private boolean probeInFlight;
 
@@ -47,8 +47,7 @@ public final class CircuitBreaker {
         }
         this.threshold = threshold;
         this.baseOpen = openFor;
-        this.maxOpen = maxOpen;
-        this.openFor = openFor;
+        this.openSchedule = RetryPolicy.backoff(openFor, maxOpen);
     }
 
     public synchronized Permit tryAcquire(Instant now) {
@@ -79,14 +78,14 @@ public final class CircuitBreaker {
         state = State.CLOSED;
         consecutiveFailures = 0;
         probeInFlight = false;
-        openFor = baseOpen;
+        failedProbes = 0;
     }
 
     /** The call failed transiently (timeout, refused, 5xx). */
     public synchronized void onFailure(Instant now) {
         probeInFlight = false;
         if (state == State.HALF_OPEN) {
-            openFor = openFor.multipliedBy(2).compareTo(maxOpen) > 0 ? maxOpen : openFor.multipliedBy(2);
+            failedProbes++;
             open(now);
             return;
         }
@@ -110,6 +109,6 @@ public final class CircuitBreaker {
 
     private void open(Instant now) {
         state = State.OPEN;
-        openUntil = now.plus(openFor);
+        openUntil = now.plus(openSchedule.delayAfter(failedProbes + 1, 0.5));
     }
 }

@@ -5,8 +5,10 @@ import dev.observers.changelog.ChangeEvent;
 import dev.observers.dedup.Dedup;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +25,7 @@ import java.util.function.Function;
 public final class Dispatcher {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+    private static final RetryPolicy STORE_BACKOFF = RetryPolicy.backoff(Duration.ofMillis(100), Duration.ofSeconds(10));
 
     private record Job(ChangeEvent event, List<ObserverRun> runs, Runnable onComplete) {
     }
@@ -160,17 +163,16 @@ public final class Dispatcher {
 
     /** Writes a dead letter, retrying while the database is unreachable: a dead letter is never dropped. */
     private void store(DeadLetter letter) throws InterruptedException {
-        long delay = 100;
-        while (true) {
+        for (int failures = 1; ; failures++) {
             try {
                 deadLetters.add(letter);
                 metrics.deadLettered();
                 return;
             } catch (RuntimeException e) {
+                long delay = STORE_BACKOFF.delayAfter(failures, ThreadLocalRandom.current().nextDouble()).toMillis();
                 LOG.warnf("listener %s: cannot write dead letter for row %d (%s); retrying in %d ms", listenerId,
                         letter.changeLogPk(), e.getMessage(), delay);
                 Thread.sleep(delay);
-                delay = Math.min(delay * 2, 10_000);
             }
         }
     }

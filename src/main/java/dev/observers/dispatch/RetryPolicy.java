@@ -14,6 +14,16 @@ public record RetryPolicy(int maxAttempts, long initialDelayMs, long maxDelayMs,
     /** Share of the delay that jitter may add or remove (±25 %, as FraiseQL). */
     public static final double JITTER = 0.25;
 
+    /**
+     * An endless exponential schedule from {@code initial} to {@code max}: how long to wait after the
+     * n-th failure of something that is retried until it works (a database write, a Redis probe, a
+     * breaker's next probe).
+     */
+    public static RetryPolicy backoff(Duration initial, Duration max) {
+        return new RetryPolicy(Integer.MAX_VALUE, initial.toMillis(), Math.max(initial.toMillis(), max.toMillis()),
+                BackoffStrategy.EXPONENTIAL);
+    }
+
     public RetryPolicy {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("max_attempts must be at least 1, got " + maxAttempts);

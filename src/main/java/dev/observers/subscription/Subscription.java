@@ -170,7 +170,8 @@ public final class Subscription {
         if (!due) {
             return Optional.empty();
         }
-        return Optional.of(new ClaimStore.Save(id(), safe, completed));
+        return Optional.of(new ClaimStore.Save(id(), safe, completed, state() == State.WAITING_ON_BREAKER
+                ? Optional.of("waiting on an open circuit breaker") : Optional.empty()));
     }
 
     /** The store wrote {@code save}. */

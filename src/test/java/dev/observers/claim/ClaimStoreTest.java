@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -114,8 +115,10 @@ class ClaimStoreTest {
 
         assertThat(a.renew(List.of(new ClaimStore.Save(claim.listenerId(), rows.get(1), 2))))
                 .containsExactly(claim.listenerId());
-        assertThat(a.renew(List.of(new ClaimStore.Save(claim.listenerId(), rows.get(0), 0))))
-                .containsExactly(claim.listenerId());
+        assertThat(a.renew(List.of(new ClaimStore.Save(claim.listenerId(), rows.get(0), 0,
+                Optional.of("waiting on an open circuit breaker"))))).containsExactly(claim.listenerId());
+        assertThat(pool.query("SELECT last_error FROM public.observer_checkpoints").execute().await().indefinitely()
+                .iterator().next().getString(0)).isEqualTo("waiting on an open circuit breaker");
         assertThat(cursor(claim)).as("a cursor never moves backwards").isEqualTo(rows.get(1));
 
         assertThat(a.release(List.of(new ClaimStore.Save(claim.listenerId(), rows.get(2), 1))))

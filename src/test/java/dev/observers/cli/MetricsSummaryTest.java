@@ -62,7 +62,8 @@ class MetricsSummaryTest {
     }
 
     private static final String BEFORE = """
-            observer_events_processed_total{listener="observers"} 100.0
+            observer_events_processed_total{listener="observer:a"} 100.0
+            observer_events_processed_total{listener="observer:b"} 40.0
             observer_actions_executed_total{action_type="webhook"} 80.0
             observer_actions_executed_total{action_type="log"} 20.0
             observer_actions_failed_total{action_type="webhook",error_type="http_5xx"} 2.0
@@ -77,7 +78,11 @@ class MetricsSummaryTest {
             """;
 
     private static final String AFTER = """
-            observer_events_processed_total{listener="observers"} 150.0
+            observer_events_processed_total{listener="observer:a"} 150.0
+            observer_events_processed_total{listener="observer:b"} 60.0
+            observer_subscription_claims{listener="observer:a"} 4.0
+            observer_subscription_claims{listener="observer:b"} 2.0
+            observer_subscription_waiting_seconds{listener="observer:b"} 30.0
             observer_actions_executed_total{action_type="webhook"} 130.0
             observer_actions_executed_total{action_type="log"} 20.0
             observer_actions_failed_total{action_type="webhook",error_type="http_5xx"} 12.0
@@ -90,9 +95,9 @@ class MetricsSummaryTest {
             observer_action_duration_seconds{action_type="log",quantile="0.95"} 0.002
             observer_action_duration_seconds{action_type="log",quantile="0.99"} 0.003
             observer_dedup_skipped_total 7.0
-            observer_listener_in_flight{listener="observers"} 3.0
-            observer_checkpoint_lag_events{listener="observers"} 42.0
-            observer_checkpoint_lag_seconds{listener="observers"} 1.5
+            observer_listener_in_flight{listener="observer:a"} 3.0
+            observer_checkpoint_lag_events{listener="observer:a"} 42.0
+            observer_checkpoint_lag_seconds{listener="observer:a"} 1.5
             observer_dlq_items 4.0
             observer_dlq_written_total 6.0
             """;
@@ -110,7 +115,9 @@ class MetricsSummaryTest {
         assertThat(m.dlqItems()).isEqualTo(4.0);
         assertThat(m.dlqWritten()).isEqualTo(6);
         assertThat(m.cache()).isNull();
-        assertThat(m.listeners()).containsExactly(new MetricsSummary.Listener("observers", 3.0, 42.0, 1.5));
+        assertThat(m.listeners()).containsExactly(
+                new MetricsSummary.Listener("observer:a", 4.0, 3.0, 42.0, 1.5, null),
+                new MetricsSummary.Listener("observer:b", 2.0, null, null, null, 30.0));
     }
 
     @Test

@@ -13,7 +13,9 @@ class MetricsViewTest {
     private static final MetricsSummary SUMMARY = new MetricsSummary(1.0, 1500, 120.5, 1600, 160, 130, List.of(
             new MetricsSummary.Action("webhook", 1500, 150, 0.004, 0.9, 2.5, "window"),
             new MetricsSummary.Action("log", 100, 10, 0.0001, 0.0002, 0.0003, "since_start")),
-            new MetricsSummary.Cache(60, 40, 0.6), 12, List.of(new MetricsSummary.Listener("observers", 5.0, 42.0, 3.2)),
+            new MetricsSummary.Cache(60, 40, 0.6), 12, List.of(
+                    new MetricsSummary.Listener("observer:a", 4.0, 5.0, 42.0, 3.2, 0.0),
+                    new MetricsSummary.Listener("observer:b", 2.0, 2000.0, 9000.0, 61.0, 75.0)),
             2.0, 3);
 
     @Test
@@ -25,7 +27,8 @@ class MetricsViewTest {
                 "12 actions already done", "2 unresolved, 3 written since start");
         assertThat(text).containsPattern("webhook\\s+1,500\\s+150\\s+10.0 %\\s+4.0 ms\\s+900.0 ms\\s+2.50 s\\s+UNHEALTHY \\(p99 < 2 s\\)");
         assertThat(text).containsPattern("log\\s+100.*0.3 ms\\s+ok \\(p99 < 2 s\\), latency since start");
-        assertThat(text).containsPattern("observers\\s+5\\s+42\\s+3.2 s");
+        assertThat(text).containsPattern("observer:a\\s+4\\s+running\\s+5\\s+42\\s+3.2 s");
+        assertThat(text).containsPattern("observer:b\\s+2\\s+waiting on breaker 75 s\\s+2,000\\s+9,000\\s+61.0 s");
     }
 
     @Test

@@ -44,4 +44,14 @@ class RetryPolicyTest {
         assertThatThrownBy(() -> new RetryPolicy(0, 1, 1, BackoffStrategy.FIXED)).hasMessageContaining("max_attempts");
         assertThatThrownBy(() -> new RetryPolicy(1, 10, 5, BackoffStrategy.FIXED)).hasMessageContaining("max_delay_ms");
     }
+
+    @Test
+    void anEndlessBackoffDoublesFromItsStartToItsCap() {
+        RetryPolicy b = RetryPolicy.backoff(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(10));
+        assertThat(b.delayAfter(1, 0.5).toMillis()).isEqualTo(100);
+        assertThat(b.delayAfter(2, 0.5).toMillis()).isEqualTo(200);
+        assertThat(b.delayAfter(8, 0.5).toMillis()).isEqualTo(10_000);
+        assertThat(b.delayAfter(1_000_000, 0.5).toMillis()).isEqualTo(10_000);
+        assertThat(b.hasAttemptAfter(1_000_000)).isTrue();
+    }
 }

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Subscriptions benchmark, two tables:
 #  1. fan-out: events/s through the daemon with 1 observer and with 20, and how many log reads the
-#     20 share (observer_log_reads_total); "20, one each" spreads the events over 20 entity types with
+#     20 share (observer_log_reads_total; a batch is OBSERVERS_LISTENER_BATCH_SIZE=1000 rows, so one read
+#     per batch is N/1000 reads, plus the idle polls while the run lasts); "20, one" spreads the events over 20 entity types with
 #     one observer each (the same action work as 1 observer), "20, all" has every observer match every
 #     event (20 times the actions).
 #  2. a dead endpoint: p50/p99 delivery latency of a healthy webhook observer, alone and beside an
 #     observer whose webhook port refuses connections (N events over 200 entities committed at once;
 #     latency = arrival at the receiver minus the commit).
 #
-#   scripts/subscriptions_bench.sh                  # N=20000 fan-out events, DEAD_N=6000
-#   N=50000 DEAD_N=6000 scripts/subscriptions_bench.sh
+#   scripts/subscriptions_bench.sh                  # N=20000 fan-out events, DEAD_N=6000, 3 dead-endpoint rounds
+#   N=50000 DEAD_N=6000 DEAD_ROUNDS=5 scripts/subscriptions_bench.sh
 #
 # Needs psql and python3; PERF_DB_URL names a server whose user may create databases (default: the
 # local server on 127.0.0.1:5432); the benchmark creates and drops its own database, observers_subs.
@@ -17,6 +18,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 N=${N:-20000}
 DEAD_N=${DEAD_N:-6000}
+DEAD_ROUNDS=${DEAD_ROUNDS:-3}
 PERF_DB_URL=${PERF_DB_URL:-postgresql://postgres@127.0.0.1:5432/postgres}
 admin_url=$PERF_DB_URL
 db_url="${PERF_DB_URL%/*}/observers_subs"
@@ -76,7 +78,7 @@ printf 'machine: %s, %s cores, %s; PostgreSQL: %s\n\n' "$(uname -srm)" "$(nproc)
   "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)" "$(psql "$admin_url" -qtAX -c 'SHOW server_version')"
 
 printf 'fan-out: %s events committed at once; log action at debug level; no dedup\n' "$N"
-printf '%-18s %9s %11s %8s %12s %10s\n' "observers" "seconds" "events/s" "ratio" "log reads" "rows/read"
+printf '%-18s %9s %11s %8s %12s %16s\n' "observers" "seconds" "events/s" "ratio" "log reads" "reads per batch"
 base_rate=""
 for variant in "1 all" "20 one" "20 all"; do
   set -- $variant
@@ -95,8 +97,8 @@ for variant in "1 all" "20 one" "20 all"; do
   rate=$(awk -v n="$N" -v s="$start" -v e="$end" 'BEGIN {printf "%.0f", n / (e - s)}')
   base_rate=${base_rate:-$rate}
   awk -v label="$1, $2" -v n="$N" -v s="$start" -v e="$end" -v rate="$rate" -v base="$base_rate" -v reads="$reads" 'BEGIN {
-    printf "%-18s %9.2f %11d %8.2f %12d %10.0f\n", (label == "1, all" ? "1" : label), e - s, rate, rate / base, reads,
-           (reads > 0 ? n / reads : 0) }'
+    printf "%-18s %9.2f %11d %8.2f %12d %16.2f\n", (label == "1, all" ? "1" : label), e - s, rate, rate / base, reads,
+           reads / (n / 1000) }'
 done
 
 printf '\ndead endpoint: %s events over 200 entities committed at once; webhook to a local receiver\n' "$DEAD_N"
@@ -105,6 +107,7 @@ receiver_port=$(free_port)
 dead_port=$(free_port)
 python3 "$root/scripts/perf/receiver.py" "$receiver_port" "$work/arrivals" &
 receiver_pid=$!
+for round in $(seq 1 "$DEAD_ROUNDS"); do
 for run in alone beside-dead; do
   {
     echo "observers:"
@@ -129,5 +132,6 @@ for run in alone beside-dead; do
   awk -v run="$run" -v dlq="$dlq" '{ a[NR] = $1 } END {
     p50 = a[int(NR * 0.50) > 0 ? int(NR * 0.50) : 1]; p99 = a[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1];
     printf "%-34s %10d %10.0f %10.0f %12d\n", "healthy observer, " run, NR, p50, p99, dlq }' "$work/lat"
+done
 done
 psql "$admin_url" -qtAX -c "DROP DATABASE IF EXISTS observers_subs" >/dev/null

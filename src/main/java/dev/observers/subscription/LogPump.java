@@ -14,18 +14,17 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads the change log for every subscription of this daemon, on one thread. Subscriptions that want
- * rows and stand at the same position share one read, whose rows are mapped to events once; one that
- * has fallen behind (or was held back by its own in-flight bound) reads on its own from its cursor until
- * it is level with the others again. Woken by NOTIFY, by completions, or by the poll interval, so a
+ * rows share one read while their positions lie within one batch of each other, and its rows are mapped
+ * to events once; one that has fallen further behind (or was held back by its own in-flight bound)
+ * reads on its own from its cursor until it is close to the others again. Woken by NOTIFY, by completions, or by the poll interval, so a
  * lost notification costs latency only.
  */
 public final class LogPump {
@@ -154,38 +153,56 @@ public final class LogPump {
         }
     }
 
-    /** One read per group of subscriptions at one position; true when a read came back full (read again now). */
+    /**
+     * Reads from the position of the furthest-behind subscription that wants rows; that read serves
+     * every subscription whose position it covers, each getting the rows after its own position. The
+     * subscriptions beyond it are served by the next read, from the furthest-behind of them. Returns
+     * true when a read came back full (read again now).
+     */
     private boolean round() throws InterruptedException {
-        Map<Position, List<Subscription>> groups = new LinkedHashMap<>();
+        List<Subscription> wanting = new ArrayList<>();
         for (Subscription s : subscriptions) {
             if (s.wantsRows()) {
-                groups.computeIfAbsent(s.readPosition(), p -> new ArrayList<>()).add(s);
+                wanting.add(s);
             }
         }
+        wanting.sort(Comparator.comparing(Subscription::readPosition));
         boolean more = false;
-        for (Map.Entry<Position, List<Subscription>> group : groups.entrySet()) {
-            int limit = group.getValue().stream().mapToInt(Subscription::chunk).min().orElseThrow();
-            List<ChangeLogRow> rows = reader.readAfter(group.getKey(), limit);
+        int next = 0;
+        while (next < wanting.size()) {
+            Position from = wanting.get(next).readPosition();
+            int limit = wanting.get(next).chunk();
+            List<ChangeLogRow> rows = reader.readAfter(from, limit);
             reads.incrementAndGet();
-            if (rows.isEmpty()) {
-                for (Subscription s : group.getValue()) {
-                    s.deliver(List.of(), group.getKey(), true);
-                }
-                continue;
-            }
             List<ReadRow> read = new ArrayList<>(rows.size());
             for (ChangeLogRow row : rows) {
                 read.add(ReadRow.of(row));
             }
             boolean shortRead = rows.size() < limit;
             more |= !shortRead;
-            Position end = rows.getLast().position();
-            for (Subscription s : group.getValue()) {
-                s.deliver(read, end, shortRead);
+            Position end = rows.isEmpty() ? from : rows.getLast().position();
+            while (next < wanting.size() && !wanting.get(next).readPosition().isAfter(end)) {
+                Subscription s = wanting.get(next++);
+                s.deliver(read.subList(firstAfter(read, s.readPosition()), read.size()), end, shortRead);
             }
         }
         rounds.incrementAndGet();
         return more;
+    }
+
+    /** The index of the first row after {@code position} (rows are in log order). */
+    private static int firstAfter(List<ReadRow> rows, Position position) {
+        int lo = 0;
+        int hi = rows.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (rows.get(mid).row().position().isAfter(position)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
     }
 
     private Duration sleep() {

@@ -98,7 +98,12 @@ class LogPumpTest {
     }
 
     private Subscription subscribe(String name, int partition, int partitions, Sink sink, int maxInFlight, int chunk) {
-        Subscription s = new Subscription(new ClaimId(ClaimId.observer(name), partition, partitions), Position.START, sink,
+        return subscribe(name, partition, partitions, sink, maxInFlight, chunk, Position.START);
+    }
+
+    private Subscription subscribe(String name, int partition, int partitions, Sink sink, int maxInFlight, int chunk,
+                                   Position start) {
+        Subscription s = new Subscription(new ClaimId(ClaimId.observer(name), partition, partitions), start, sink,
                 maxInFlight, chunk, new CheckpointPolicy(100, Duration.ofSeconds(1)), Clock.systemUTC(), pump::wake,
                 () -> 0, new LongAdder());
         pump.add(s);
@@ -126,6 +131,27 @@ class LogPumpTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> sinks.stream().allMatch(s -> s.pks.size() == 7_500));
         assertThat(pump.reads() - readsBefore).isEqualTo(pump.rounds() - roundsBefore);
         sinks.forEach(s -> assertThat(s.pks.subList(5_000, 7_500)).containsExactlyElementsOf(more));
+    }
+
+    @Test
+    void subscriptionsWithinOneBatchOfEachOtherShareTheReadAndEachGetsWhatFollowsItsOwnCursor() {
+        List<Long> rows = insert(600, 30);
+        List<Position> positions = pool.query("SELECT txid::text, pk_entity_change_log FROM core.tb_entity_change_log"
+                        + " ORDER BY txid, pk_entity_change_log").execute().await().indefinitely().stream()
+                .map(r -> new Position(Long.parseUnsignedLong(r.getString(0)), r.getLong(1))).toList();
+        Sink behind = new Sink();
+        Sink middle = new Sink();
+        Sink ahead = new Sink();
+        List<Subscription> subs = List.of(subscribe("behind", 0, 1, behind, 10_000, 1_000),
+                subscribe("middle", 0, 1, middle, 10_000, 1_000, positions.get(199)),
+                subscribe("ahead", 0, 1, ahead, 10_000, 1_000, positions.get(499)));
+        pump.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> subs.stream().allMatch(Subscription::caughtUp));
+
+        assertThat(behind.pks).containsExactlyElementsOf(rows);
+        assertThat(middle.pks).containsExactlyElementsOf(rows.subList(200, 600));
+        assertThat(ahead.pks).containsExactlyElementsOf(rows.subList(500, 600));
+        assertThat(pump.reads()).as("one read per round: the furthest behind reads for all").isEqualTo(pump.rounds());
     }
 
     @Test

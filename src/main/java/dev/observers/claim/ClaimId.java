@@ -26,6 +26,14 @@ public record ClaimId(String subscription, int partition, int partitions) implem
         return "observer:" + name;
     }
 
+    /** The observer a subscription id {@code observer:<name>} names. */
+    public static String observerName(String subscription) {
+        if (!subscription.startsWith("observer:")) {
+            throw new IllegalArgumentException(subscription + " is not an observer's subscription");
+        }
+        return subscription.substring("observer:".length());
+    }
+
     /** The cursor row's {@code listener_id}. */
     public String listenerId() {
         return subscription + "#" + partition + "/" + partitions;

@@ -42,6 +42,13 @@ public final class ConfigCheck {
             Map.entry("observers.ready.max-lag-seconds", new Range(1, 30L * 86_400)),
             Map.entry("observers.elasticsearch.bulk-size", new Range(1, 100_000)),
             Map.entry("observers.elasticsearch.flush-interval-secs", new Range(1, 3_600)),
+            Map.entry("observers.elasticsearch.flush-interval-ms", new Range(1, 3_600_000)),
+            Map.entry("observers.elasticsearch.bulk-max-bytes", new Range(1_000, 1_000_000_000)),
+            Map.entry("observers.elasticsearch.max-concurrent-requests", new Range(1, 64)),
+            Map.entry("observers.elasticsearch.shards", new Range(1, 1_024)),
+            Map.entry("observers.elasticsearch.replicas", new Range(0, 16)),
+            Map.entry("observers.elasticsearch.retention-days", new Range(1, 36_500)),
+            Map.entry("observers.elasticsearch.compatibility", new Range(8, 9)),
             Map.entry("observers.embedded.pg-port", new Range(1, 65_535)),
             Map.entry("observers.embedded.redis-port", new Range(1, 65_535)),
             Map.entry("observers.smtp.port", new Range(1, 65_535)),
@@ -84,6 +91,16 @@ public final class ConfigCheck {
             check.problems.add(EnvNames.describe("observers.elasticsearch.index-prefix") + " is '"
                     + config.elasticsearch().indexPrefix()
                     + "': must be lowercase letters, digits, '-', '_' or '.', starting with a letter or digit");
+        }
+        if (!config.elasticsearch().refreshInterval().matches("-1|[1-9][0-9]*(ms|s|m|h)")) {
+            check.problems.add(EnvNames.describe("observers.elasticsearch.refresh-interval") + " is '"
+                    + config.elasticsearch().refreshInterval() + "': must be a duration such as 500ms, 1s, 30s or 1m,"
+                    + " or -1 (no periodic refresh)");
+        }
+        if (!config.elasticsearch().ilmPolicy().matches("[a-z0-9][a-z0-9_.-]*")) {
+            check.problems.add(EnvNames.describe("observers.elasticsearch.ilm-policy") + " is '"
+                    + config.elasticsearch().ilmPolicy() + "': must name a policy file of ilm-policies/ (lowercase"
+                    + " letters, digits, '-', '_' or '.')");
         }
         return List.copyOf(check.problems);
     }

@@ -131,17 +131,54 @@ public interface ObserversConfig {
         /** Elasticsearch URL ({@code http://host:9200}); none disables search indexing. */
         Optional<String> url();
 
-        /** Prefix of every index and template the daemon creates. */
+        /** Prefix of every index and template the daemon creates: daily indices {@code <prefix>-yyyy.MM.dd}. */
         @WithDefault("observers")
         String indexPrefix();
 
-        /** Events per bulk request. */
+        /** Documents per bulk request. */
         @WithDefault("500")
         int bulkSize();
 
-        /** Longest wait before a partial bulk request is sent. */
+        /** Bytes per bulk request, at most (a bulk is sent when either cap is reached). */
+        @WithDefault("5000000")
+        long bulkMaxBytes();
+
+        /** Bulk requests in flight at once. */
+        @WithDefault("2")
+        int maxConcurrentRequests();
+
+        /** Longest wait before a partial bulk request is sent, in seconds (FraiseQL's knob)... */
         @WithDefault("5")
         int flushIntervalSecs();
+
+        /** ...or in milliseconds, which wins when set. */
+        Optional<Long> flushIntervalMs();
+
+        /** Primary shards of each daily index. */
+        @WithDefault("1")
+        int shards();
+
+        /** Replicas of each daily index (0 on a single-node development cluster). */
+        @WithDefault("1")
+        int replicas();
+
+        /** How often new documents become searchable; longer is cheaper for the cluster (30s for throughput). */
+        @WithDefault("1s")
+        String refreshInterval();
+
+        /** The lifecycle policy from ilm-policies/ that the daemon installs and the template names. */
+        @WithDefault("observer-events")
+        String ilmPolicy();
+
+        /** Overrides the policy's delete age: daily indices older than this many days are deleted. */
+        Optional<Integer> retentionDays();
+
+        /**
+         * The REST API version requests declare: 8 (compatibility headers, understood by 8.x and 9.x
+         * clusters) or 9 (the client's own headers, 9.x clusters only).
+         */
+        @WithDefault("8")
+        int compatibility();
     }
 
     interface Smtp {

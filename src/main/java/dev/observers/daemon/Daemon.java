@@ -21,6 +21,10 @@ import dev.observers.dispatch.PgDeadLetterStore;
 import dev.observers.observer.ObserverCatalog;
 import dev.observers.postgres.Postgres;
 import dev.observers.redis.Redis;
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import dev.observers.search.IndexTemplate;
+import dev.observers.search.Search;
+import dev.observers.search.SearchIndexer;
 import dev.observers.subscription.LogPump;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,6 +36,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -57,16 +62,19 @@ public class Daemon {
     private final MeterRegistry registry;
     private final ObserverCatalog catalog;
     private final Redis redis;
+    private final Search search;
     private final String instance = instanceName();
     private ChangeLogNotifications notifications;
     private ActionRunner runner;
-    private ObserverSubscriptions subscriptions;
+    private Subscriptions subscriptions;
     private LogPump pump;
     private BacklogGauges backlog;
+    private SearchIndexer indexer;
 
     @Inject
     public Daemon(ObserversConfig config, Postgres postgres, Redis redis, Vertx vertx, MeterRegistry registry,
-                  ObserverCatalog catalog) {
+                  ObserverCatalog catalog, Search search) {
+        this.search = search;
         this.redis = redis;
         this.config = config;
         this.postgres = postgres;
@@ -89,19 +97,24 @@ public class Daemon {
                 config.redis().keyPrefix(), instance, Duration.ofSeconds(config.dedupWindowSecs()),
                 config.dedup().failClosed(), registry, Clock.systemUTC());
         PgDeadLetterStore deadLetters = new PgDeadLetterStore(pool);
+        indexer = search.client().map(client -> searchIndexer(client, deadLetters)).orElse(null);
         Duration lease = Duration.ofMillis(config.claims().leaseMs());
         ClaimStore claims = new ClaimStore(pool, instance, lease, config.checkpoint().batchSize());
-        var settings = new ObserverSubscriptions.Settings(config.claims().partitions(), config.listener().maxInFlight(),
+        var settings = new Subscriptions.Settings(config.claims().partitions(), config.listener().maxInFlight(),
                 config.listener().batchSize(),
                 new CheckpointPolicy(config.checkpoint().batchSize(), Duration.ofMillis(config.checkpoint().intervalMs())),
                 lease.dividedBy(3), Duration.ofMillis(Math.min(config.shutdownTimeoutMs(), lease.toMillis() / 2)));
         ActionRunner actions = runner;
-        subscriptions = new ObserverSubscriptions(claims, () -> catalog.planner().observers(), claim -> {
-            String name = claim.subscription().substring("observer:".length());
+        subscriptions = new Subscriptions(claims, this::subscriptionIds, claim -> {
+            if (claim.subscription().equals(SearchIndexer.SUBSCRIPTION)) {
+                return new Subscriptions.Sink(indexer.handler(), () -> { });
+            }
+            String name = ClaimId.observerName(claim.subscription());
             Dispatcher dispatcher = new Dispatcher(OBSERVERS_LISTENER, actions, deadLetters, EventJson::of, metrics, dedup);
-            return new ObserverSubscriptions.Sink(new ObserverEventHandler(OBSERVERS_LISTENER,
+            return new Subscriptions.Sink(new ObserverEventHandler(OBSERVERS_LISTENER,
                     () -> catalog.planner().only(name), dispatcher, dedup), dispatcher::shutdownNow);
-        }, actions::waitingOnBreaker, settings, registry, Clock.systemUTC());
+        }, id -> id.equals(SearchIndexer.SUBSCRIPTION) ? 0 : actions.waitingOnBreaker(ClaimId.observerName(id)),
+                settings, registry, Clock.systemUTC());
         Duration poll = Duration.ofMillis(config.listener().pollIntervalMs());
         pump = new LogPump(new ChangeLogReader(pool), poll.compareTo(settings.heartbeat()) < 0 ? poll : settings.heartbeat(),
                 subscriptions);
@@ -127,8 +140,14 @@ public class Daemon {
             return 0;
         }
         pump.stop();
+        if (indexer != null) {
+            indexer.flush();
+        }
         int unfinished = subscriptions.stop(Duration.ofMillis(config.shutdownTimeoutMs()));
         runner.close();
+        if (indexer != null) {
+            indexer.close();
+        }
         backlog.close();
         notifications.close();
         catalog.stop();
@@ -147,13 +166,20 @@ public class Daemon {
     }
 
     /** The subscriptions with a claim in this daemon. */
-    public List<ObserverSubscriptions.View> subscriptions() {
+    public List<Subscriptions.View> subscriptions() {
         return subscriptions == null || pump == null ? List.of() : subscriptions.views();
     }
 
-    /** The ids of the subscriptions in force ({@code observer:<name>}), whichever daemon holds them. */
+    /**
+     * The ids of the subscriptions in force ({@code observer:<name>}, and {@code search:events} when
+     * Elasticsearch is configured), whichever daemon holds them.
+     */
     public List<String> subscriptionIds() {
-        return catalog.planner().observers().stream().map(ClaimId::observer).toList();
+        List<String> ids = new ArrayList<>(catalog.planner().observers().stream().map(ClaimId::observer).toList());
+        if (indexer != null) {
+            ids.add(SearchIndexer.SUBSCRIPTION);
+        }
+        return ids;
     }
 
     /** Events completed by the slowest subscription of this process (what the demo counts). */
@@ -164,6 +190,16 @@ public class Daemon {
     /** Whether every claim here has read to the end of the log and finished what it read. */
     public boolean caughtUp() {
         return subscriptions != null && subscriptions.caughtUp();
+    }
+
+    private SearchIndexer searchIndexer(ElasticsearchClient client, PgDeadLetterStore deadLetters) {
+        ObserversConfig.Elasticsearch es = config.elasticsearch();
+        var template = new IndexTemplate.Settings(es.indexPrefix(), es.shards(), es.replicas(), es.refreshInterval());
+        var settings = new SearchIndexer.Settings(es.indexPrefix(), es.bulkSize(), es.bulkMaxBytes(),
+                Duration.ofMillis(es.flushIntervalMs().orElse(es.flushIntervalSecs() * 1000L)),
+                es.maxConcurrentRequests());
+        return SearchIndexer.start(client, settings, () -> IndexTemplate.install(client, template, Optional.empty()),
+                deadLetters, registry);
     }
 
     /** This process, as claims and checkpoints record it: host, pid and a start nonce. */

@@ -49,11 +49,11 @@ public class ReadinessCheck implements AsyncHealthCheck {
     private HealthCheckResponse respond(Optional<String> database) {
         Optional<LogPump> pump = daemon.pump();
         boolean running = pump.map(LogPump::running).orElse(false);
-        Map<String, ObserverSubscriptions.View> here = new HashMap<>();
+        Map<String, Subscriptions.View> here = new HashMap<>();
         daemon.subscriptions().forEach(v -> here.put(v.id(), v));
         List<ReadinessRule.ListenerState> states = new ArrayList<>();
         for (String id : pump.isEmpty() ? List.<String>of() : daemon.subscriptionIds()) {
-            ObserverSubscriptions.View v = here.get(id);
+            Subscriptions.View v = here.get(id);
             states.add(new ReadinessRule.ListenerState(id, running,
                     v == null ? "held by other daemons" : v.state().toString(), v == null ? 0 : v.claims(),
                     pump.map(LogPump::lastError).filter(e -> e != null), daemon.backlog().flatMap(b -> b.lagOf(id))));

@@ -34,7 +34,7 @@ public class Search {
             if (url.isEmpty()) {
                 LOG.info("OBSERVERS_ELASTICSEARCH_URL not set: search indexing is off");
             } else {
-                client = SearchClients.create(HttpUrl.parse(url.get()));
+                client = SearchClients.create(HttpUrl.parse(url.get()), config.elasticsearch().compatibility());
             }
         }
         return Optional.ofNullable(client);

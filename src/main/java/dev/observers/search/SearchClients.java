@@ -16,8 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Builds the Elasticsearch client. Requests declare REST compatibility with 8.x, which both 8.x and
- * 9.x servers accept, so one daemon works against either.
+ * Builds the Elasticsearch client. By default requests declare REST compatibility with 8.x, which both
+ * 8.x and 9.x servers accept, so one daemon works against either.
  */
 public final class SearchClients {
 
@@ -27,15 +27,25 @@ public final class SearchClients {
     }
 
     public static ElasticsearchClient create(HttpUrl url) {
+        return create(url, 8);
+    }
+
+    /**
+     * @param compatibility 8: every request declares {@code compatible-with=8}, understood by 8.x and 9.x
+     *                      clusters; 9: the client's own headers, for 9.x clusters only
+     */
+    public static ElasticsearchClient create(HttpUrl url, int compatibility) {
         HttpHost host;
         try {
             host = HttpHost.create(url.uri().getScheme() + "://" + url.uri().getHost() + ":" + url.port());
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not an Elasticsearch URL: " + url.redacted(), e);
         }
-        var builder = Rest5Client.builder(host)
-                .setHttpClientConfigCallback(http -> http.addRequestInterceptorLast(
-                        (request, entity, context) -> declareCompatibility(request)));
+        var builder = Rest5Client.builder(host);
+        if (compatibility == 8) {
+            builder.setHttpClientConfigCallback(http -> http.addRequestInterceptorLast(
+                    (request, entity, context) -> declareCompatibility(request)));
+        }
         String userInfo = url.uri().getUserInfo();
         if (userInfo != null) {
             String basic = Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));

@@ -68,7 +68,8 @@ class ValueCheckTest {
 
     @Test
     void everyNumericKnobHasARange() {
-        assertThat(Knob.all()).filteredOn(k -> k.type() == int.class || k.type() == long.class)
+        assertThat(Knob.all()).filteredOn(k -> k.type() == int.class || k.type() == long.class
+                        || k.type() == Integer.class || k.type() == Long.class)
                 .extracting(Knob::property)
                 .allSatisfy(property -> assertThat(ConfigCheck.RANGES).containsKey(property))
                 .hasSameSizeAs(ConfigCheck.RANGES.keySet());

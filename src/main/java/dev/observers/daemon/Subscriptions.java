@@ -33,14 +33,15 @@ import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
- * The observers' subscriptions of this daemon: one per observer, split into claims (observer ×
- * partition) that it takes, renews and hands over through the {@link ClaimStore}. Runs on the log
+ * The subscriptions of this daemon — one per observer ({@code observer:<name>}) and the search
+ * indexer ({@code search:events}) — split into claims (subscription × partition) that it takes, renews
+ * and hands over through the {@link ClaimStore}. Runs on the log
  * pump's thread before each round: writes the cursors that are due, in one statement, and at every
  * heartbeat re-plans its share (observers added or removed by a reload, daemons joining or leaving).
  */
-public final class ObserverSubscriptions implements LogPump.Round {
+public final class Subscriptions implements LogPump.Round {
 
-    private static final Logger LOG = Logger.getLogger(ObserverSubscriptions.class);
+    private static final Logger LOG = Logger.getLogger(Subscriptions.class);
 
     /** What one claim runs on: the handler its rows go to, and how to stop that handler's work. */
     record Sink(EventHandler handler, Runnable shutdownNow) {
@@ -62,25 +63,25 @@ public final class ObserverSubscriptions implements LogPump.Round {
     }
 
     private final class Meters {
-        final String observer;
+        final String subscription;
         final LongAdder processed = new LongAdder();
         final LongAdder writes = new LongAdder();
         final List<Meter> meters = new ArrayList<>();
         volatile Instant waitingSince;
 
-        Meters(String observer) {
-            this.observer = observer;
-            String id = ClaimId.observer(observer);
+        Meters(String subscription) {
+            this.subscription = subscription;
+            String id = subscription;
             meters.add(FunctionCounter.builder("observer_events_processed_total", processed, LongAdder::doubleValue)
                     .description("Change-log events the subscription completed in this process").tag("listener", id)
                     .register(registry));
             meters.add(FunctionCounter.builder("observer_checkpoint_writes_total", writes, LongAdder::doubleValue)
                     .description("Cursor writes that moved one of the subscription's cursors").tag("listener", id)
                     .register(registry));
-            meters.add(Gauge.builder("observer_listener_in_flight", this, m -> sum(m.observer, Subscription::inFlight))
+            meters.add(Gauge.builder("observer_listener_in_flight", this, m -> sum(m.subscription, Subscription::inFlight))
                     .description("Events read and not yet complete").tag("listener", id).register(registry));
             meters.add(Gauge.builder("observer_subscription_claims", this,
-                            m -> sum(m.observer, s -> s.stopping() ? 0 : 1))
+                            m -> sum(m.subscription, s -> s.stopping() ? 0 : 1))
                     .description("Partitions of the subscription this daemon holds").tag("listener", id)
                     .register(registry));
             meters.add(Gauge.builder("observer_subscription_waiting_seconds", this, m -> m.waiting().toMillis() / 1000.0)
@@ -95,7 +96,7 @@ public final class ObserverSubscriptions implements LogPump.Round {
     }
 
     private final ClaimStore store;
-    private final Supplier<List<String>> observers;
+    private final Supplier<List<String>> subscriptions;
     private final Function<ClaimId, Sink> sinks;
     private final ToIntFunction<String> waitingOnBreaker;
     private final Settings settings;
@@ -110,14 +111,14 @@ public final class ObserverSubscriptions implements LogPump.Round {
     private Instant nextHeartbeat = Instant.MIN;
 
     /**
-     * @param observers        the names of the observers in force now (a reload changes them)
+     * @param subscriptions    the ids of the subscriptions in force now (a reload changes them)
      * @param sinks            builds what a newly taken claim delivers to
-     * @param waitingOnBreaker how many actions of an observer wait on an open breaker now
+     * @param waitingOnBreaker how many actions of a subscription wait on an open breaker now
      */
-    ObserverSubscriptions(ClaimStore store, Supplier<List<String>> observers, Function<ClaimId, Sink> sinks,
+    Subscriptions(ClaimStore store, Supplier<List<String>> subscriptions, Function<ClaimId, Sink> sinks,
                           ToIntFunction<String> waitingOnBreaker, Settings settings, MeterRegistry registry, Clock clock) {
         this.store = store;
-        this.observers = observers;
+        this.subscriptions = subscriptions;
         this.sinks = sinks;
         this.waitingOnBreaker = waitingOnBreaker;
         this.settings = settings;
@@ -142,7 +143,7 @@ public final class ObserverSubscriptions implements LogPump.Round {
         finishDraining(false);
         for (Meters m : meters.values()) {
             boolean waiting = running.values().stream().anyMatch(r -> r.subscription().claim().subscription()
-                    .equals(ClaimId.observer(m.observer)) && r.subscription().state() == Subscription.State.WAITING_ON_BREAKER);
+                    .equals(m.subscription) && r.subscription().state() == Subscription.State.WAITING_ON_BREAKER);
             m.waitingSince = waiting ? (m.waitingSince == null ? now : m.waitingSince) : null;
         }
     }
@@ -158,8 +159,7 @@ public final class ObserverSubscriptions implements LogPump.Round {
             List<Subscription> subs = e.getValue();
             Subscription.State state = subs.stream().map(Subscription::state)
                     .max(Enum::compareTo).orElse(Subscription.State.RUNNING);
-            String name = e.getKey().substring("observer:".length());
-            Meters m = meters.get(name);
+            Meters m = meters.get(e.getKey());
             out.add(new View(e.getKey(), state, (int) subs.stream().filter(s -> !s.stopping()).count(),
                     subs.stream().mapToInt(Subscription::inFlight).sum(), m == null ? 0 : m.processed.longValue(),
                     m == null ? Duration.ZERO : m.waiting()));
@@ -235,11 +235,11 @@ public final class ObserverSubscriptions implements LogPump.Round {
     private void rebalance() {
         List<String> live = store.heartbeat();
         liveDaemons = live.size();
-        Set<String> names = new TreeSet<>(observers.get());
+        Set<String> names = new TreeSet<>(subscriptions.get());
         List<ClaimId> desired = new ArrayList<>();
         for (String name : names) {
             for (int p = 0; p < settings.partitions(); p++) {
-                desired.add(new ClaimId(ClaimId.observer(name), p, settings.partitions()));
+                desired.add(new ClaimId(name, p, settings.partitions()));
             }
         }
         List<ClaimStore.Cursor> cursors = store.cursors();
@@ -286,12 +286,8 @@ public final class ObserverSubscriptions implements LogPump.Round {
         }
     }
 
-    private static String name(ClaimId claim) {
-        return claim.subscription().substring("observer:".length());
-    }
-
     private void start(ClaimId claim, Position cursor) {
-        String name = name(claim);
+        String name = claim.subscription();
         Meters m = meters.computeIfAbsent(name, Meters::new);
         Sink sink = sinks.apply(claim);
         Subscription s = new Subscription(claim, cursor, sink.handler(), settings.maxInFlight(), settings.chunk(),
@@ -319,7 +315,7 @@ public final class ObserverSubscriptions implements LogPump.Round {
             Running r = byId.get(s.listenerId());
             if (owned.contains(s.listenerId())) {
                 if (s.position().isAfter(r.subscription().savedPosition())) {
-                    Meters m = meters.get(name(r.subscription().claim()));
+                    Meters m = meters.get(r.subscription().claim().subscription());
                     if (m != null) {
                         m.writes.increment();
                     }
@@ -373,8 +369,7 @@ public final class ObserverSubscriptions implements LogPump.Round {
         }
     }
 
-    private int sum(String observer, ToIntFunction<Subscription> f) {
-        String id = ClaimId.observer(observer);
+    private int sum(String id, ToIntFunction<Subscription> f) {
         int n = 0;
         for (Running r : running.values()) {
             if (r.subscription().claim().subscription().equals(id)) {

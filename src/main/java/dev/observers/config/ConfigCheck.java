@@ -97,10 +97,11 @@ public final class ConfigCheck {
                     + config.elasticsearch().refreshInterval() + "': must be a duration such as 500ms, 1s, 30s or 1m,"
                     + " or -1 (no periodic refresh)");
         }
-        if (!config.elasticsearch().ilmPolicy().matches("[a-z0-9][a-z0-9_.-]*")) {
-            check.problems.add(EnvNames.describe("observers.elasticsearch.ilm-policy") + " is '"
-                    + config.elasticsearch().ilmPolicy() + "': must name a policy file of ilm-policies/ (lowercase"
-                    + " letters, digits, '-', '_' or '.')");
+        String policy = config.elasticsearch().ilmPolicy();
+        if (!policy.contains("/") && !policy.endsWith(".json") && !policy.matches("[a-z0-9][a-z0-9_.-]*")) {
+            check.problems.add(EnvNames.describe("observers.elasticsearch.ilm-policy") + " is '" + policy
+                    + "': must name a policy of ilm-policies/ (lowercase letters, digits, '-', '_' or '.') or the path"
+                    + " of a policy file");
         }
         return List.copyOf(check.problems);
     }

@@ -22,7 +22,12 @@ import dev.observers.observer.ObserverCatalog;
 import dev.observers.postgres.Postgres;
 import dev.observers.redis.Redis;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import dev.observers.search.IlmPolicies;
+import dev.observers.search.IlmPolicy;
 import dev.observers.search.IndexTemplate;
+import dev.observers.search.Lifecycle;
+import dev.observers.search.LifecycleInstaller;
+import dev.observers.search.RetentionSweeper;
 import dev.observers.search.Search;
 import dev.observers.search.SearchIndexer;
 import dev.observers.subscription.LogPump;
@@ -63,6 +68,8 @@ public class Daemon {
     private final ObserverCatalog catalog;
     private final Redis redis;
     private final Search search;
+    private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
+
     private final String instance = instanceName();
     private ChangeLogNotifications notifications;
     private ActionRunner runner;
@@ -70,6 +77,7 @@ public class Daemon {
     private LogPump pump;
     private BacklogGauges backlog;
     private SearchIndexer indexer;
+    private RetentionSweeper retention;
 
     @Inject
     public Daemon(ObserversConfig config, Postgres postgres, Redis redis, Vertx vertx, MeterRegistry registry,
@@ -148,6 +156,10 @@ public class Daemon {
         if (indexer != null) {
             indexer.close();
         }
+        if (retention != null) {
+            retention.close();
+            retention = null;
+        }
         backlog.close();
         notifications.close();
         catalog.stop();
@@ -192,14 +204,32 @@ public class Daemon {
         return subscriptions != null && subscriptions.caughtUp();
     }
 
+    /**
+     * The indexer, which first installs the lifecycle policy (or, on a cluster without ILM, starts the
+     * daemon's own retention sweep) and the template; a broken policy file stops the start here.
+     */
     private SearchIndexer searchIndexer(ElasticsearchClient client, PgDeadLetterStore deadLetters) {
         ObserversConfig.Elasticsearch es = config.elasticsearch();
+        IlmPolicy policy = IlmPolicies.load(es.ilmPolicy(), es.retentionDays());
         var template = new IndexTemplate.Settings(es.indexPrefix(), es.shards(), es.replicas(), es.refreshInterval());
         var settings = new SearchIndexer.Settings(es.indexPrefix(), es.bulkSize(), es.bulkMaxBytes(),
                 Duration.ofMillis(es.flushIntervalMs().orElse(es.flushIntervalSecs() * 1000L)),
                 es.maxConcurrentRequests());
-        return SearchIndexer.start(client, settings, () -> IndexTemplate.install(client, template, Optional.empty()),
-                deadLetters, registry);
+        return SearchIndexer.start(client, settings, () -> {
+            Lifecycle lifecycle = new LifecycleInstaller(client).install(policy);
+            IndexTemplate.install(client, template, lifecycle.templatePolicy());
+            if (lifecycle instanceof Lifecycle.Unmanaged) {
+                startRetention(new RetentionSweeper(client, es.indexPrefix(), policy.retentionDays(), Clock.systemUTC()));
+            }
+        }, deadLetters, registry);
+    }
+
+    private synchronized void startRetention(RetentionSweeper sweeper) {
+        if (retention != null) {
+            retention.close();
+        }
+        retention = sweeper;
+        retention.start(RETENTION_PERIOD);
     }
 
     /** This process, as claims and checkpoints record it: host, pid and a start nonce. */

@@ -41,6 +41,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The search subscription against the real test node: every change-log event becomes one document
@@ -126,6 +127,28 @@ class SearchIT {
             Thread.sleep(1500);
             assertThat(count()).as("documents a while after the last one").isEqualTo(events);
             assertThat(duplicateIds()).isEmpty();
+            assertThat(daemon.stop(Duration.ofSeconds(30))).isZero();
+        }
+    }
+
+    @Test
+    void onANodeWithoutIlmTheDaemonSaysSoAndDeletesDailyIndicesPastTheRetentionItself() throws Exception {
+        String today = DAY.format(Instant.now());
+        String old = prefix + "-" + DAY.format(Instant.now().minus(Duration.ofDays(40)));
+        String recent = prefix + "-" + DAY.format(Instant.now().minus(Duration.ofDays(5)));
+        for (String index : List.of(old, recent, prefix + "-notes")) {
+            assertThat(es("PUT", "/" + index, null).status()).as("create %s", index).isEqualTo(200);
+        }
+        try (DaemonProcess daemon = DaemonProcess.start(env(Map.of("OBSERVERS_ELASTICSEARCH_RETENTION_DAYS", "30")),
+                "run")) {
+            daemon.awaitOutput("observers running", Duration.ofSeconds(60));
+            daemon.awaitOutput("has no index lifecycle management", Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(30)).until(() -> es("HEAD", "/" + old, null).status() == 404);
+            assertThat(es("HEAD", "/" + recent, null).status()).isEqualTo(200);
+            assertThat(es("HEAD", "/" + prefix + "-notes", null).status()).isEqualTo(200);
+            JsonNode template = es("GET", "/_index_template/" + prefix + "-events", null).json();
+            assertThat(template.toString()).as("a node without ILM rejects the setting").doesNotContain("lifecycle");
+            assertThat(daemon.output()).contains("Deleted index " + old).doesNotContain(today + ": older");
             assertThat(daemon.stop(Duration.ofSeconds(30))).isZero();
         }
     }

@@ -10,7 +10,6 @@ import dev.observers.testing.PostgresServer;
 import dev.observers.testing.TcpProxy;
 import dev.observers.testing.TestServers;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,13 +58,19 @@ class SearchIT {
     private PgUrl db;
     private String prefix;
 
-    @BeforeAll
-    static void startNode() {
-        node = TestServers.elasticsearch();
+    /** The node under test: the shared 8.x test node here, the 9.x one in {@link SearchOnElasticsearch9IT}. */
+    HttpUrl nodeUnderTest() {
+        return TestServers.elasticsearch();
+    }
+
+    /** The REST compatibility the daemon declares to that node. */
+    String compatibility() {
+        return "8";
     }
 
     @BeforeEach
     void freshDatabaseAndPrefix() {
+        node = nodeUnderTest();
         db = TestServers.newDatabase(SearchIT.class);
         prefix = TestServers.namespace(SearchIT.class);
     }
@@ -391,7 +396,8 @@ class SearchIT {
                 "OBSERVERS_ELASTICSEARCH_INDEX_PREFIX", prefix,
                 "OBSERVERS_ELASTICSEARCH_REPLICAS", "0",
                 "OBSERVERS_ELASTICSEARCH_REFRESH_INTERVAL", "1s",
-                "OBSERVERS_ELASTICSEARCH_FLUSH_INTERVAL_MS", "200"));
+                "OBSERVERS_ELASTICSEARCH_FLUSH_INTERVAL_MS", "200",
+                "OBSERVERS_ELASTICSEARCH_COMPATIBILITY", compatibility()));
         env.putAll(extra);
         return env;
     }

@@ -135,6 +135,17 @@ class LifecycleInstallerTest {
     }
 
     @Test
+    void theReal9_5_3NodeIsAClusterWithoutIlmToo() throws Exception {
+        Lifecycle lifecycle = installer(TestServers.elasticsearch9()).install(IlmPolicies.load("observer-events",
+                Optional.empty()));
+
+        assertThat(lifecycle).isInstanceOf(Lifecycle.Unmanaged.class);
+        assertThat(((Lifecycle.Unmanaged) lifecycle).reason()).startsWith("GET /_ilm/policy/observer-events answered");
+        assertThat(log.messages(Level.INFO)).singleElement().asString()
+                .endsWith("the daemon deletes daily indices older than 30 days itself");
+    }
+
+    @Test
     void theReal8_19_21NodeIsAClusterWithoutIlm() throws Exception {
         Lifecycle lifecycle = installer(TestServers.elasticsearch()).install(IlmPolicies.load("observer-events-short",
                 Optional.empty()));

@@ -37,6 +37,19 @@ final class ElasticsearchServer {
         return url;
     }
 
+    /** The 9.x integ-test node (no Docker path), or {@code OBSERVERS_TEST_ES9_URL}. */
+    static ElasticsearchServer start9() {
+        String configured = TestServers.env("OBSERVERS_TEST_ES9_URL");
+        if (configured != null) {
+            return new ElasticsearchServer(HttpUrl.parse(configured));
+        }
+        try {
+            return startSubprocess("test.elasticsearch9.home", "OBSERVERS_TEST_ES9_URL");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the test Elasticsearch 9 node", e);
+        }
+    }
+
     static ElasticsearchServer start() {
         String configured = TestServers.env("OBSERVERS_TEST_ES_URL");
         if (configured != null) {
@@ -53,17 +66,17 @@ final class ElasticsearchServer {
             return new ElasticsearchServer(HttpUrl.parse("http://" + c.getHost() + ":" + c.getMappedPort(9200)));
         }
         try {
-            return startSubprocess();
+            return startSubprocess("test.elasticsearch.home", "OBSERVERS_TEST_ES_URL");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the test Elasticsearch node", e);
         }
     }
 
-    private static ElasticsearchServer startSubprocess() throws IOException {
-        String homeProperty = System.getProperty("test.elasticsearch.home");
+    private static ElasticsearchServer startSubprocess(String property, String variable) throws IOException {
+        String homeProperty = System.getProperty(property);
         if (homeProperty == null || !Files.isDirectory(Path.of(homeProperty, "bin"))) {
             throw new IllegalStateException("no Elasticsearch for the tests: run them through Maven (mvn verify unpacks"
-                    + " the test node into target/elasticsearch) or set OBSERVERS_TEST_ES_URL");
+                    + " the test nodes into target/) or set " + variable);
         }
         Path home = Path.of(homeProperty).toAbsolutePath();
         Path work = Files.createTempDirectory("observers-es-");

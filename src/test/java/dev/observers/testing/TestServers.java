@@ -27,6 +27,7 @@ public final class TestServers {
     private static PostgresServer postgres;
     private static RedisServer redis;
     private static ElasticsearchServer elasticsearch;
+    private static ElasticsearchServer elasticsearch9;
     private static Vertx vertx;
     private static BrokerServer broker;
 
@@ -80,6 +81,14 @@ public final class TestServers {
             elasticsearch = ElasticsearchServer.start();
         }
         return elasticsearch.url();
+    }
+
+    /** The 9.x Elasticsearch test node, started on first use and shared like the 8.x one. */
+    public static synchronized HttpUrl elasticsearch9() {
+        if (elasticsearch9 == null) {
+            elasticsearch9 = ElasticsearchServer.start9();
+        }
+        return elasticsearch9.url();
     }
 
     /** The AMQP 0-9-1 broker (RabbitMQ, or the embedded Qpid Broker-J). */

@@ -50,6 +50,19 @@ final class ElasticsearchServer {
         }
     }
 
+    /**
+     * An 8.x node of its own whose write thread pool has one thread and a queue of one, so concurrent
+     * bulk requests are refused with 429 (es_rejected_execution_exception) as a saturated cluster does.
+     */
+    static ElasticsearchServer startSaturated() {
+        try {
+            return startSubprocess("test.elasticsearch.home", "OBSERVERS_TEST_ES_URL",
+                    "thread_pool.write.size=1", "thread_pool.write.queue_size=1");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the saturated test Elasticsearch node", e);
+        }
+    }
+
     static ElasticsearchServer start() {
         String configured = TestServers.env("OBSERVERS_TEST_ES_URL");
         if (configured != null) {
@@ -72,7 +85,8 @@ final class ElasticsearchServer {
         }
     }
 
-    private static ElasticsearchServer startSubprocess(String property, String variable) throws IOException {
+    private static ElasticsearchServer startSubprocess(String property, String variable, String... extraSettings)
+            throws IOException {
         String homeProperty = System.getProperty(property);
         if (homeProperty == null || !Files.isDirectory(Path.of(homeProperty, "bin"))) {
             throw new IllegalStateException("no Elasticsearch for the tests: run them through Maven (mvn verify unpacks"
@@ -108,6 +122,10 @@ final class ElasticsearchServer {
                 "cluster.name=observers-test",
                 "cluster.routing.allocation.disk.threshold_enabled=false",
                 "action.destructive_requires_name=false")) {
+            cmd.add("-E");
+            cmd.add(setting);
+        }
+        for (String setting : extraSettings) {
             cmd.add("-E");
             cmd.add(setting);
         }

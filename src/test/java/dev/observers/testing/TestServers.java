@@ -28,6 +28,7 @@ public final class TestServers {
     private static RedisServer redis;
     private static ElasticsearchServer elasticsearch;
     private static ElasticsearchServer elasticsearch9;
+    private static ElasticsearchServer saturated;
     private static Vertx vertx;
     private static BrokerServer broker;
 
@@ -89,6 +90,14 @@ public final class TestServers {
             elasticsearch9 = ElasticsearchServer.start9();
         }
         return elasticsearch9.url();
+    }
+
+    /** An Elasticsearch node whose write queue holds one request: it answers concurrent bulks with 429. */
+    public static synchronized HttpUrl saturatedElasticsearch() {
+        if (saturated == null) {
+            saturated = ElasticsearchServer.startSaturated();
+        }
+        return saturated.url();
     }
 
     /** The AMQP 0-9-1 broker (RabbitMQ, or the embedded Qpid Broker-J). */

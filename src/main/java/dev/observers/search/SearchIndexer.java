@@ -6,8 +6,10 @@ import co.elastic.clients.elasticsearch._helpers.bulk.BulkListener;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.ErrorCause;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.transport.TransportException;
 import dev.observers.action.EventJson;
 import dev.observers.changelog.ChangeEvent;
 import dev.observers.changelog.EventHandler;
@@ -33,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * bulks in flight) as a {@code create} of {@link SearchDocument}. Outcomes are per item: created, or
  * 409 (the document is there already: a replay or a retry whose answer was lost) completes the event;
  * 429 and 5xx retry that item alone with backoff; any other refusal (a mapping conflict, a parse error)
- * dead-letters the event with the reason, and completes it. A failed request retries all of its items.
+ * dead-letters the event with the reason, and completes it. A failed request retries all of its items;
+ * one the node refuses as too large (413) is sent again in halves until the parts are accepted.
  * An event counts as complete only then, so the subscription's cursor passes only acknowledged events,
  * and its in-flight bound bounds what waits here while the cluster is down. The template (and
  * lifecycle) is installed before the first document, retried in the background while the cluster is
@@ -68,6 +71,7 @@ public final class SearchIndexer implements AutoCloseable {
         }
     }
 
+    private final ElasticsearchClient client;
     private final Settings settings;
     private final DeadLetterStore deadLetters;
     private final BulkIngester<Pending> ingester;
@@ -85,6 +89,7 @@ public final class SearchIndexer implements AutoCloseable {
 
     SearchIndexer(ElasticsearchClient client, Settings settings, Setup setup, DeadLetterStore deadLetters,
                   MeterRegistry registry) {
+        this.client = client;
         this.settings = settings;
         this.deadLetters = deadLetters;
         this.ingester = BulkIngester.of(b -> b.client(client)
@@ -220,6 +225,68 @@ public final class SearchIndexer implements AutoCloseable {
         });
     }
 
+    private void outcomes(List<Pending> contexts, BulkResponse response) {
+        List<BulkResponseItem> items = response.items();
+        for (int i = 0; i < contexts.size(); i++) {
+            Pending p = contexts.get(i);
+            BulkResponseItem item = i < items.size() ? items.get(i) : null;
+            if (item == null) {
+                retry(p, "no answer for the item");
+                continue;
+            }
+            int status = item.status();
+            if (item.error() == null && status < 300) {
+                indexed.increment();
+                p.done().run();
+            } else if (status == 409) {
+                alreadyIndexed.increment();
+                p.done().run();
+            } else if (status == 429 || status >= 500) {
+                retry(p, "answered " + status + (item.error() == null ? "" : " " + item.error().type()));
+            } else {
+                reject(p, status + " " + (item.error() == null ? "refused" : describe(item.error())));
+            }
+        }
+    }
+
+    /** Whether a request failed because the node accepts no body that large (413, http.max_content_length). */
+    private static boolean tooLarge(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return (cause instanceof TransportException t && t.statusCode() == 413)
+                || (cause instanceof ElasticsearchException e && e.status() == 413);
+    }
+
+    /**
+     * Sends a bulk the node refused as too large in halves, directly, until each part is accepted; a
+     * single document still too large is dead-lettered. Outcomes per item as for any bulk.
+     */
+    private void split(List<Pending> contexts) {
+        if (contexts.size() == 1) {
+            reject(contexts.getFirst(), "413 the document is larger than the node accepts (http.max_content_length)");
+            return;
+        }
+        int half = contexts.size() / 2;
+        for (List<Pending> part : List.of(contexts.subList(0, half), contexts.subList(half, contexts.size()))) {
+            try {
+                BulkResponse response = client.bulk(b -> {
+                    for (Pending p : part) {
+                        SearchDocument d = p.document();
+                        b.operations(o -> o.create(c -> c.index(d.index()).id(d.id()).document(d.source())));
+                    }
+                    return b;
+                });
+                outcomes(part, response);
+            } catch (Exception e) {
+                if (tooLarge(e)) {
+                    split(part);
+                } else {
+                    part.forEach(p -> retry(p, e.getMessage()));
+                }
+            }
+        }
+    }
+
     /** An item's error with the causes Elasticsearch nests inside it: the innermost usually says why. */
     static String describe(ErrorCause error) {
         StringBuilder sb = new StringBuilder(error.type()).append(": ").append(error.reason());
@@ -242,31 +309,17 @@ public final class SearchIndexer implements AutoCloseable {
                 LOG.info("Elasticsearch answers bulk requests again");
                 lastError = null;
             }
-            List<BulkResponseItem> items = response.items();
-            for (int i = 0; i < contexts.size(); i++) {
-                Pending p = contexts.get(i);
-                BulkResponseItem item = i < items.size() ? items.get(i) : null;
-                if (item == null) {
-                    retry(p, "no answer for the item");
-                    continue;
-                }
-                int status = item.status();
-                if (item.error() == null && status < 300) {
-                    indexed.increment();
-                    p.done().run();
-                } else if (status == 409) {
-                    alreadyIndexed.increment();
-                    p.done().run();
-                } else if (status == 429 || status >= 500) {
-                    retry(p, "answered " + status + (item.error() == null ? "" : " " + item.error().type()));
-                } else {
-                    reject(p, status + " " + (item.error() == null ? "refused" : describe(item.error())));
-                }
-            }
+            outcomes(contexts, response);
         }
 
         @Override
         public void afterBulk(long executionId, BulkRequest request, List<Pending> contexts, Throwable failure) {
+            if (tooLarge(failure)) {
+                LOG.infof("a bulk of %d document(s) is larger than Elasticsearch accepts (413); sending it in halves"
+                        + " (lower OBSERVERS_ELASTICSEARCH_BULK_MAX_BYTES to avoid this)", contexts.size());
+                Thread.ofVirtual().name("search-split").start(() -> split(contexts));
+                return;
+            }
             String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
             if (lastError == null) {
                 LOG.warnf("Elasticsearch bulk request failed (%s); its %d document(s) are sent again with backoff",

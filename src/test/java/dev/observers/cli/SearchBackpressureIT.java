@@ -20,8 +20,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A saturated cluster: a node whose write pool has one thread and a queue of one answers concurrent
- * bulks with 429. The indexer retries what was refused, alone and with backoff, and loses nothing:
- * every event ends up indexed exactly once.
+ * bulks with 429, and which takes no request body over 200 KB. The indexer retries what was refused,
+ * alone and with backoff, splits what was too large, and loses nothing: every event ends up indexed
+ * exactly once.
  */
 class SearchBackpressureIT {
 
@@ -62,6 +63,38 @@ class SearchBackpressureIT {
             System.out.printf("saturated node: %d events indexed exactly once after %.0f retried documents%n", events,
                     retries);
             assertThat(retries).as("documents the node refused with 429 and the indexer sent again").isPositive();
+            assertThat(daemon.stop(Duration.ofSeconds(30))).isZero();
+        }
+    }
+
+    @Test
+    void aBulkLargerThanTheNodeAcceptsIsSplitAndNothingIsLost() throws Exception {
+        HttpUrl node = TestServers.saturatedElasticsearch();
+        PgUrl db = TestServers.newDatabase(SearchBackpressureIT.class);
+        String prefix = TestServers.namespace(SearchBackpressureIT.class);
+        int events = 4000;
+        Map<String, String> env = Map.of(
+                "OBSERVERS_DB_URL", db.toUrl(),
+                "OBSERVERS_REDIS_URL", TestServers.redis().address(),
+                "OBSERVERS_ELASTICSEARCH_URL", node.uri().toString(),
+                "OBSERVERS_ELASTICSEARCH_INDEX_PREFIX", prefix,
+                "OBSERVERS_ELASTICSEARCH_REPLICAS", "0",
+                "OBSERVERS_ELASTICSEARCH_BULK_SIZE", "2000",
+                "OBSERVERS_ELASTICSEARCH_BULK_MAX_BYTES", "5000000",
+                "OBSERVERS_ELASTICSEARCH_MAX_CONCURRENT_REQUESTS", "1",
+                "OBSERVERS_ELASTICSEARCH_FLUSH_INTERVAL_MS", "2000");
+        EntityStream stream = new EntityStream(db, "Large", 400);
+        try (DaemonProcess daemon = DaemonProcess.start(env, "run")) {
+            daemon.awaitOutput("observers running", Duration.ofSeconds(60));
+            for (int i = 0; i < events / 400; i++) {
+                stream.insertRoundRobin(400);
+            }
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> count(node, prefix) >= events);
+            Thread.sleep(1500);
+            assertThat(count(node, prefix)).as("every event, though each full bulk is over 200 KB").isEqualTo(events);
+            assertThat(daemon.output()).contains("is larger than Elasticsearch accepts (413); sending it in halves")
+                    .doesNotContain("dead-lettered");
             assertThat(daemon.stop(Duration.ofSeconds(30))).isZero();
         }
     }

@@ -52,12 +52,13 @@ final class ElasticsearchServer {
 
     /**
      * An 8.x node of its own whose write thread pool has one thread and a queue of one, so concurrent
-     * bulk requests are refused with 429 (es_rejected_execution_exception) as a saturated cluster does.
+     * bulk requests are refused with 429 (es_rejected_execution_exception) as a saturated cluster does,
+     * and which refuses request bodies over 200 KB with 413.
      */
     static ElasticsearchServer startSaturated() {
         try {
             return startSubprocess("test.elasticsearch.home", "OBSERVERS_TEST_ES_URL",
-                    "thread_pool.write.size=1", "thread_pool.write.queue_size=1");
+                    "thread_pool.write.size=1", "thread_pool.write.queue_size=1", "http.max_content_length=200kb");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the saturated test Elasticsearch node", e);
         }

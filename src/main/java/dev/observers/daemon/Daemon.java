@@ -194,6 +194,12 @@ public class Daemon {
         return ids;
     }
 
+    /** The search indexer's last failure talking to Elasticsearch, if it runs and has one. */
+    public Optional<String> searchError() {
+        SearchIndexer i = indexer;
+        return i == null ? Optional.empty() : Optional.ofNullable(i.lastError());
+    }
+
     /** Events completed by the slowest subscription of this process (what the demo counts). */
     public long eventsProcessed() {
         return subscriptions == null ? 0 : subscriptions.eventsProcessed();

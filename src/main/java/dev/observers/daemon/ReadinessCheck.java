@@ -2,6 +2,7 @@ package dev.observers.daemon;
 
 import dev.observers.config.ObserversConfig;
 import dev.observers.postgres.Postgres;
+import dev.observers.search.SearchIndexer;
 import dev.observers.subscription.LogPump;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
@@ -56,7 +57,9 @@ public class ReadinessCheck implements AsyncHealthCheck {
             Subscriptions.View v = here.get(id);
             states.add(new ReadinessRule.ListenerState(id, running,
                     v == null ? "held by other daemons" : v.state().toString(), v == null ? 0 : v.claims(),
-                    pump.map(LogPump::lastError).filter(e -> e != null), daemon.backlog().flatMap(b -> b.lagOf(id))));
+                    id.equals(SearchIndexer.SUBSCRIPTION) && daemon.searchError().isPresent() ? daemon.searchError()
+                            : pump.map(LogPump::lastError).filter(e -> e != null),
+                    daemon.backlog().flatMap(b -> b.lagOf(id))));
         }
         var readiness = ReadinessRule.judge(database, pump.isPresent(), states, config.ready().maxLagSeconds(),
                 config.ready().failOnLag());

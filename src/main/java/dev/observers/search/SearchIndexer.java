@@ -109,6 +109,9 @@ public final class SearchIndexer implements AutoCloseable {
                 .description("Events Elasticsearch refused for good (dead-lettered)").register(registry);
         Gauge.builder("observer_search_pending", queue, q -> q.size() + ingester.pendingOperations())
                 .description("Documents waiting to be sent").register(registry);
+        Gauge.builder("observer_search_available", this, i -> i.ready && i.lastError == null ? 1 : 0)
+                .description("1 while Elasticsearch takes documents (template installed, last bulk answered)")
+                .register(registry);
         this.feeder = Thread.ofVirtual().name("search-feeder").start(() -> feed(setup));
     }
 

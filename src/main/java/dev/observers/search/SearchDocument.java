@@ -20,7 +20,8 @@ public record SearchDocument(String index, String id, ObjectNode source) {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC);
 
     public static SearchDocument of(String prefix, ChangeEvent event) {
-        ObjectNode source = EventJson.of(event).deepCopy();
+        // EventJson's tree shares the event's own nodes: the document adds its fields beside them, never into them.
+        ObjectNode source = EventJson.of(event);
         source.put("pk", event.pk());
         source.put("modification_type", event.modificationType());
         if (event.updatedFields() != null) {

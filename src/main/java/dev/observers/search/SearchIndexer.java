@@ -10,6 +10,10 @@ import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.ErrorCause;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.transport.TransportException;
+import co.elastic.clients.util.BinaryData;
+import co.elastic.clients.util.ContentType;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.observers.action.EventJson;
 import dev.observers.changelog.ChangeEvent;
 import dev.observers.changelog.EventHandler;
@@ -51,6 +55,8 @@ public final class SearchIndexer implements AutoCloseable {
     public static final String DEAD_LETTER_KIND = "index_rejected";
 
     private static final Logger LOG = Logger.getLogger(SearchIndexer.class);
+    private static final JsonMapper SOURCE = JsonMapper.builder().build();
+    private static final int FEEDERS = 2;
     private static final RetryPolicy RETRIES = RetryPolicy.backoff(Duration.ofMillis(100), Duration.ofSeconds(30));
 
     /** What must succeed once before documents are sent: the template (and lifecycle policy). */
@@ -82,7 +88,8 @@ public final class SearchIndexer implements AutoCloseable {
     private final Counter alreadyIndexed;
     private final Counter retried;
     private final Counter rejected;
-    private final Thread feeder;
+    private final List<Thread> feeders = new java.util.ArrayList<>();
+    private final java.util.concurrent.CountDownLatch setUp = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean ready;
     private volatile boolean closed;
     private volatile String lastError;
@@ -112,7 +119,10 @@ public final class SearchIndexer implements AutoCloseable {
         Gauge.builder("observer_search_available", this, i -> i.ready && i.lastError == null ? 1 : 0)
                 .description("1 while Elasticsearch takes documents (template installed, last bulk answered)")
                 .register(registry);
-        this.feeder = Thread.ofVirtual().name("search-feeder").start(() -> feed(setup));
+        feeders.add(Thread.ofVirtual().name("search-setup").start(() -> setUp(setup)));
+        for (int i = 0; i < FEEDERS; i++) {
+            feeders.add(Thread.ofVirtual().name("search-feeder-" + i).start(this::feed));
+        }
     }
 
     /** Starts indexing into {@code client} once {@code setup} has succeeded. */
@@ -152,18 +162,19 @@ public final class SearchIndexer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        feeder.interrupt();
+        feeders.forEach(Thread::interrupt);
         retries.shutdownNow();
         ingester.close();
     }
 
-    private void feed(Setup setup) {
+    private void setUp(Setup setup) {
         for (int failures = 1; !closed; failures++) {
             try {
                 setup.run();
                 ready = true;
                 lastError = null;
-                break;
+                setUp.countDown();
+                return;
             } catch (Exception e) {
                 lastError = e.getMessage();
                 Duration delay = RETRIES.delayAfter(failures, ThreadLocalRandom.current().nextDouble());
@@ -178,6 +189,15 @@ public final class SearchIndexer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Moves documents from the queue into the ingester (which may block while its bulks are in flight). */
+    private void feed() {
+        try {
+            setUp.await();
+        } catch (InterruptedException e) {
+            return;
+        }
         while (!closed) {
             Pending p;
             try {
@@ -185,9 +205,23 @@ public final class SearchIndexer implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            SearchDocument d = p.document();
-            ingester.add(BulkOperation.of(o -> o.create(c -> c.index(d.index()).id(d.id()).document(d.source()))), p);
+            ingester.add(create(p.document()), p);
         }
+    }
+
+    /**
+     * The bulk operation of {@code d}, its source serialized once here: the ingester sizes the bulk by
+     * those bytes and sends them as they are, instead of serializing the tree twice.
+     */
+    private static BulkOperation create(SearchDocument d) {
+        byte[] source;
+        try {
+            source = SOURCE.writeValueAsBytes(d.source());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize the document of event " + d.id(), e);
+        }
+        BinaryData body = BinaryData.of(source, ContentType.APPLICATION_JSON);
+        return BulkOperation.of(o -> o.create(c -> c.index(d.index()).id(d.id()).document(body)));
     }
 
     private void retry(Pending p, String why) {
@@ -274,8 +308,7 @@ public final class SearchIndexer implements AutoCloseable {
             try {
                 BulkResponse response = client.bulk(b -> {
                     for (Pending p : part) {
-                        SearchDocument d = p.document();
-                        b.operations(o -> o.create(c -> c.index(d.index()).id(d.id()).document(d.source())));
+                        b.operations(create(p.document()));
                     }
                     return b;
                 });

@@ -74,10 +74,11 @@ for bulk in $first_bulk $BULKS; do
     curl -sf "$SEARCH_URL/_index_template/$prefix-events" >/dev/null && break
     sleep 0.1
   done
-  start=$(date +%s.%N)
   last=$(q "INSERT INTO core.tb_entity_change_log (object_type, object_id, modification_type, object_data)
             SELECT 'Bench', gen_random_uuid(), 'INSERT', jsonb_build_object('n', g, 'title', 'post ' || g)
               FROM generate_series(1, $N) g RETURNING pk_entity_change_log" | tail -n 1)
+  # the clock starts at the commit: before it the daemon can see none of the rows
+  start=$(date +%s.%N)
   while :; do
     [ "$(q "SELECT COALESCE(bool_and(last_processed_id >= $last), false) FROM public.observer_checkpoints
              WHERE listener_id LIKE 'search:events#%'")" = t ] && break

@@ -74,7 +74,7 @@ public class ObserverCatalog {
         } else if (planner.size() == 0) {
             // A first run with nothing configured is not a fault: the daemon works, it just has nothing to do yet.
             LOG.info("no observers defined (set OBSERVERS_CONFIG to a definitions file, or add rows to tb_observer);"
-                    + " events are read and checkpointed without actions");
+                    + " no observer subscription runs until one is (search indexing, when configured, does)");
         } else {
             LOG.infof("%d observer(s) loaded%s", planner.size(), file == null ? "" : " from " + file);
         }

@@ -51,7 +51,7 @@ public final class SearchIndexer implements AutoCloseable {
     /** The subscription id of the search indexer. */
     public static final String SUBSCRIPTION = "search:events";
 
-    /** The dead letters' listener and error kind. */
+    /** The error kind of the dead letters of events Elasticsearch refused. */
     public static final String DEAD_LETTER_KIND = "index_rejected";
 
     private static final Logger LOG = Logger.getLogger(SearchIndexer.class);

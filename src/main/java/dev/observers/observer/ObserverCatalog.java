@@ -69,8 +69,7 @@ public class ObserverCatalog {
         current.set(planner);
         loadedDigest = digest;
         if (planner.size() == 0 && file != null) {
-            LOG.warnf("%s defines no observers (and tb_observer has none); events are read and checkpointed"
-                    + " without actions", file);
+            LOG.warnf("%s defines no observers (and tb_observer has none); no observer subscription runs", file);
         } else if (planner.size() == 0) {
             // A first run with nothing configured is not a fault: the daemon works, it just has nothing to do yet.
             LOG.info("no observers defined (set OBSERVERS_CONFIG to a definitions file, or add rows to tb_observer);"

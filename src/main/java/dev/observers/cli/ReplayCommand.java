@@ -24,8 +24,8 @@ import java.util.concurrent.Callable;
 
 /** {@code observers replay}: moves subscription cursors back so the next start processes a range again. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Moves the cursors of one observer (--observer), of one cursor (--listener) or of every"
-                + " subscription (the default) to just before a change-log row, so the daemon's next start"
+        description = "Moves the cursors of one observer (--observer), one subscription (--subscription), one"
+                + " cursor (--listener) or every subscription (the default) to just before a change-log row, so the daemon's next start"
                 + " processes that row and everything after it again. Effects already done within the dedup window"
                 + " (OBSERVERS_DEDUP_WINDOW_SECS) are not repeated. Stop the daemon first: a running one would write"
                 + " its own position over the replay's.",
@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
                 "Moving forward (past events not processed yet) and moving while a daemon is connected are refused"
                         + " unless --force.", "",
                 "Examples:", "  observers replay --from 1200", "  observers replay --observer order_paid --from 2h",
+                "  observers replay --subscription search:events --from 2025-03-01T00:00:00Z",
                 "  observers replay --listener 'observer:order_paid#0/4' --from 1200",
                 "  observers replay --from 2025-03-01T09:00:00Z", "  observers replay --from 98000 --force"})
 public class ReplayCommand implements Callable<Integer> {
@@ -40,6 +41,11 @@ public class ReplayCommand implements Callable<Integer> {
     @Option(names = "--observer", paramLabel = "NAME",
             description = "Move the cursors of every partition of this observer's subscription only.")
     String observer;
+
+    @Option(names = "--subscription", paramLabel = "ID",
+            description = "Move the cursors of every partition of this subscription only (observer:<name>, or"
+                    + " search:events for the search indexer).")
+    String subscription;
 
     @Option(names = "--listener", paramLabel = "ID",
             description = "Move this one cursor only (a listener_id as observers status lists it).")
@@ -86,7 +92,7 @@ public class ReplayCommand implements Callable<Integer> {
         List<String> cursors = cursors(store);
         if (cursors.isEmpty()) {
             err.println("observers replay: " + (observer != null ? "observer " + observer + " has no cursor yet"
-                    : "no subscription has a cursor yet") + " (a daemon creates them when it first runs an observer);"
+                    : subscription != null ? subscription + " has no cursor yet" : "no subscription has a cursor yet") + " (a daemon creates them when it first runs an observer);"
                     + " nothing moved");
             return ExitCodes.FAILURE;
         }
@@ -117,15 +123,17 @@ public class ReplayCommand implements Callable<Integer> {
 
     /** The cursors the options name, in id order. */
     private List<String> cursors(PgCheckpointStore store) {
-        if (observer != null && listener != null) {
-            throw new ParameterException(spec.commandLine(), "--observer and --listener name different things; give one");
+        long given = java.util.stream.Stream.of(observer, subscription, listener).filter(o -> o != null).count();
+        if (given > 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "--observer, --subscription and --listener name different things; give one");
         }
         if (listener != null) {
             return List.of(listener);
         }
+        String only = observer != null ? ClaimId.observer(observer) : subscription;
         return store.listeners().stream()
-                .filter(id -> ClaimId.parse(id).map(c -> observer == null
-                        || c.subscription().equals(ClaimId.observer(observer))).orElse(false))
+                .filter(id -> ClaimId.parse(id).map(c -> only == null || c.subscription().equals(only)).orElse(false))
                 .sorted().toList();
     }
 

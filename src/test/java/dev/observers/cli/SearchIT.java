@@ -159,6 +159,39 @@ class SearchIT {
     }
 
     @Test
+    void replayingTheSearchSubscriptionLandsOnTheSameDocuments() throws Exception {
+        int events = 500;
+        EntityStream stream = new EntityStream(db, "Replayed", 50);
+        Map<String, String> env = env(Map.of());
+        try (DaemonProcess daemon = DaemonProcess.start(env, "run")) {
+            daemon.awaitOutput("observers running", Duration.ofSeconds(60));
+            stream.insertRoundRobin(events);
+            awaitIndexed(events, Duration.ofSeconds(45), daemon);
+            awaitSearchLag(env, 0, Duration.ofSeconds(30));
+            assertThat(daemon.stop(Duration.ofSeconds(30))).isZero();
+        }
+        long first;
+        try (java.sql.Connection c = dev.observers.testing.PostgresServer.connect(db);
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT min(pk_entity_change_log) FROM core.tb_entity_change_log")) {
+            rs.next();
+            first = rs.getLong(1);
+        }
+        OperationsIT.Cli replay = OperationsIT.cli(env, "replay", "--subscription", SEARCH, "--from", String.valueOf(first));
+        assertThat(replay.exit()).as(replay.output()).isZero();
+        assertThat(replay.output()).contains(SEARCH + "#", "checkpoint moved from");
+        try (DaemonProcess daemon = DaemonProcess.start(env, "run")) {
+            daemon.awaitOutput("observers running", Duration.ofSeconds(60));
+            awaitSearchLag(env, 0, Duration.ofSeconds(45));
+            assertThat(counter(daemon, "observer_search_documents_existing_total")).as("documents found there already")
+                    .isEqualTo(events);
+            assertThat(count()).isEqualTo(events);
+            assertThat(duplicateIds()).isEmpty();
+            assertThat(daemon.stop(Duration.ofSeconds(30))).isZero();
+        }
+    }
+
+    @Test
     void aKillDashNineMidStreamAndARestartLeaveEveryEventIndexedExactlyOnce() throws Exception {
         int batches = 60;
         int perBatch = 100;

@@ -68,6 +68,11 @@ public final class DeadLetterRetry {
             return Optional.of("change-log row " + item.changeLogPk() + " is not an event (" + item.error()
                     + "); it cannot be retried: correct the row's data, then purge this item");
         }
+        if (StoredDeadLetter.INDEX_REJECTED.equals(item.errorKind())) {
+            return Optional.of("Elasticsearch refused the search document of row " + item.changeLogPk() + " ("
+                    + item.error() + "); fix the template or the row, then `observers replay --subscription"
+                    + " search:events --from " + item.changeLogPk() + "` indexes it again, and purge this item");
+        }
         if (item.observer() == null || !observers.contains(item.observer())) {
             return Optional.of("observer " + item.observer() + " no longer exists (not in OBSERVERS_CONFIG nor"
                     + " tb_observer); purge the item if its work is no longer wanted");

@@ -25,6 +25,9 @@ public record StoredDeadLetter(long id, String listenerId, String observer, Inte
     public static final String CONDITION_ERROR = "condition_error";
     public static final String UNREADABLE_ROW = "unreadable_row";
 
+    /** The error kind of an event whose search document Elasticsearch refused for good. */
+    public static final String INDEX_REJECTED = "index_rejected";
+
     public boolean resolved() {
         return "resolved".equals(status);
     }

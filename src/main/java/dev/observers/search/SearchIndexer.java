@@ -20,6 +20,7 @@ import dev.observers.changelog.EventHandler;
 import dev.observers.dispatch.DeadLetter;
 import dev.observers.dispatch.DeadLetterStore;
 import dev.observers.dispatch.RetryPolicy;
+import dev.observers.dispatch.StoredDeadLetter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,7 +53,7 @@ public final class SearchIndexer implements AutoCloseable {
     public static final String SUBSCRIPTION = "search:events";
 
     /** The error kind of the dead letters of events Elasticsearch refused. */
-    public static final String DEAD_LETTER_KIND = "index_rejected";
+    public static final String DEAD_LETTER_KIND = StoredDeadLetter.INDEX_REJECTED;
 
     private static final Logger LOG = Logger.getLogger(SearchIndexer.class);
     private static final JsonMapper SOURCE = JsonMapper.builder().build();

@@ -200,10 +200,16 @@ class DeadLetterRetryTest {
         ChangeEvent event = newEvent();
         StoredDeadLetter gone = deadLetter(event, "removed_observer", 0, StoredDeadLetter.ACTION_FAILED);
         StoredDeadLetter unreadable = deadLetter(newEvent(), null, null, StoredDeadLetter.UNREADABLE_ROW);
+        StoredDeadLetter refusedDocument = deadLetter(newEvent(), "search:events", null, StoredDeadLetter.INDEX_REJECTED);
         DeadLetterRetry retry = retry(e -> List.of(runOf("notify", succeeding())), "notify");
 
         var first = retry.retry(gone);
         var second = retry.retry(unreadable);
+        var third = retry.retry(refusedDocument);
+        assertThat(third).isInstanceOf(DeadLetterRetry.NotRetried.class);
+        assertThat(third.message()).contains("Elasticsearch refused the search document",
+                "observers replay --subscription search:events --from " + refusedDocument.changeLogPk());
+        table.resolve(refusedDocument.id());
 
         assertThat(first).isInstanceOf(DeadLetterRetry.NotRetried.class);
         assertThat(first.message()).contains("observer removed_observer no longer exists");

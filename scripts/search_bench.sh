@@ -8,6 +8,9 @@
 #   N=100000 BULKS="1000" REFRESH=1s scripts/search_bench.sh
 #   SEARCH_URL=http://127.0.0.1:9200 scripts/search_bench.sh   # an Elasticsearch of your own
 #
+# Then, at half the daemon's last rate and with a 1 s refresh interval, the latency from commit to
+# searchable (scripts/perf/searchable_latency.py: a marker row per 100 ms batch, polled by id).
+#
 # Without SEARCH_URL it starts the 8.19.21 test node the build unpacks into target/elasticsearch (run
 # `mvn verify` or `mvn generate-test-resources` once), as user nobody when run as root. Needs psql and
 # python3; PERF_DB_URL as in scripts/perf_test.sh.
@@ -95,8 +98,33 @@ for bulk in $first_bulk $BULKS; do
     continue
   fi
   ceiling=$(python3 "$root/scripts/perf/bulk_loader.py" "$SEARCH_URL" "$prefix" "load-$prefix" "$N" "$bulk" "$THREADS")
-  awk -v n="$N" -v s="$start" -v e="$end" -v c="$ceiling" -v b="$bulk" 'BEGIN {
-    rate = n / (e - s); printf "%-10s %16d %16d %8.2f\n", b, c, rate, rate / c }'
+  last_rate=$(awk -v n="$N" -v s="$start" -v e="$end" 'BEGIN { printf "%d", n / (e - s) }')
+  awk -v rate="$last_rate" -v c="$ceiling" -v b="$bulk" 'BEGIN { printf "%-10s %16d %16d %8.2f\n", b, c, rate, rate / c }'
   curl -sf -X DELETE "$SEARCH_URL/$prefix-*,load-$prefix-*" >/dev/null || true
 done
+
+# Commit to searchable at half the daemon's last rate, with a refresh interval of 1 s.
+half=$(( ${last_rate:-10000} / 2 ))
+printf '\ncommit to searchable: %s events/s for %s s, refresh 1s, bulk %s\n' "$half" "${LATENCY_SECS:-30}" "$first_bulk"
+printf '%-10s %10s %10s %10s %10s\n' "markers" "found" "p50 ms" "p99 ms" "max ms"
+prefix="latency-$$"
+psql "$admin_url" -qtAX -c "DROP DATABASE IF EXISTS observers_search" -c "CREATE DATABASE observers_search" >/dev/null
+OBSERVERS_DB_URL=$db_url OBSERVERS_REDIS_URL=redis://127.0.0.1:1 OBSERVERS_DEDUP_ENABLED=false \
+  OBSERVERS_HTTP_PORT=$(free_port) OBSERVERS_ELASTICSEARCH_URL=$SEARCH_URL OBSERVERS_ELASTICSEARCH_INDEX_PREFIX=$prefix \
+  OBSERVERS_ELASTICSEARCH_REPLICAS=0 OBSERVERS_ELASTICSEARCH_REFRESH_INTERVAL=1s \
+  OBSERVERS_ELASTICSEARCH_BULK_SIZE=$first_bulk OBSERVERS_ELASTICSEARCH_FLUSH_INTERVAL_MS=200 \
+  OBSERVERS_CLAIMS_PARTITIONS=1 "$root/scripts/observers" run >"$work/daemon.log" 2>&1 &
+daemon_pid=$!
+for _ in $(seq 1 600); do
+  grep -q "observers running" "$work/daemon.log" && break
+  sleep 0.1
+done
+for _ in $(seq 1 300); do
+  curl -sf "$SEARCH_URL/_index_template/$prefix-events" >/dev/null && break
+  sleep 0.1
+done
+python3 "$root/scripts/perf/searchable_latency.py" "$db_url" "$SEARCH_URL" "$prefix" "$half" "${LATENCY_SECS:-30}" \
+  | awk '{ printf "%-10s %10s %10s %10s %10s\n", $1, $2, $3, $4, $5 }'
+kill -TERM "$daemon_pid"; wait "$daemon_pid" || true
+curl -sf -X DELETE "$SEARCH_URL/$prefix-*" >/dev/null || true
 psql "$admin_url" -qtAX -c "DROP DATABASE IF EXISTS observers_search" >/dev/null

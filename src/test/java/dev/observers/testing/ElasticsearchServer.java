@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class ElasticsearchServer {
 
     private static final int NOBODY = 65534;
+    private static final String PORT_TAKEN = "a port was taken before the node bound it: ";
 
     private final HttpUrl url;
 
@@ -86,7 +87,24 @@ final class ElasticsearchServer {
         }
     }
 
+    /**
+     * Starts the node on two free ports; when one of them was taken between choosing and binding (another
+     * process on the machine got it first), tries again on two others.
+     */
     private static ElasticsearchServer startSubprocess(String property, String variable, String... extraSettings)
+            throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnFreePorts(property, variable, extraSettings);
+            } catch (IllegalStateException e) {
+                if (!String.valueOf(e.getMessage()).startsWith(PORT_TAKEN) || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static ElasticsearchServer startOnFreePorts(String property, String variable, String... extraSettings)
             throws IOException {
         String homeProperty = System.getProperty(property);
         if (homeProperty == null || !Files.isDirectory(Path.of(homeProperty, "bin"))) {
@@ -153,8 +171,11 @@ final class ElasticsearchServer {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the test Elasticsearch exited with " + process.exitValue() + ":\n"
-                        + tail(work.resolve("console.log")));
+                Path log = work.resolve("console.log");
+                String all = Files.exists(log) ? Files.readString(log) : "";
+                boolean portTaken = all.contains("BindException") || all.contains("Failed to bind");
+                throw new IllegalStateException((portTaken ? PORT_TAKEN : "") + "the test Elasticsearch exited with "
+                        + process.exitValue() + ":\n" + tail(log));
             }
             try {
                 HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());

@@ -25,8 +25,11 @@ def search(ids):
     body = json.dumps({"size": len(ids), "_source": False, "query": {"ids": {"values": ids}}}).encode()
     req = urllib.request.Request(es + "/" + prefix + "-*/_search", data=body, method="POST",
                                  headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return [h["_id"] for h in json.loads(r.read())["hits"]["hits"]]
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return [h["_id"] for h in json.loads(r.read())["hits"]["hits"]]
+    except OSError:
+        return []  # a daily index just created answers 503 until its shard starts: ask again
 
 
 def poll():

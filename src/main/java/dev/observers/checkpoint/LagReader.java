@@ -23,23 +23,32 @@ public final class LagReader {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+    /**
+     * Cursors that stand at one position (caught-up partitions of a subscription, subscriptions that read
+     * together) share one count and one age lookup.
+     */
     private static final String LAG = """
-            SELECT ids.listener_id, COALESCE(c.last_txid, '0'::xid8)::text AS txid,
-                   COALESCE(c.last_processed_id, 0) AS pk, c.updated_at, c.updated_by, c.last_error,
-                   CASE WHEN c.owner IS NOT NULL AND c.lease_expires_at > now() THEN c.owner END AS owner,
-                   (SELECT count(*) FROM (SELECT 1 FROM core.tb_entity_change_log l
-                                           WHERE (COALESCE(l.txid, '0'::xid8), l.pk_entity_change_log)
-                                               > (COALESCE(c.last_txid, '0'::xid8), COALESCE(c.last_processed_id, 0))
-                                           LIMIT $2) behind) AS behind,
-                   (SELECT EXTRACT(EPOCH FROM clock_timestamp() - l.created_at)::float8
-                      FROM core.tb_entity_change_log l
-                     WHERE (COALESCE(l.txid, '0'::xid8), l.pk_entity_change_log)
-                         > (COALESCE(c.last_txid, '0'::xid8), COALESCE(c.last_processed_id, 0))
-                     ORDER BY COALESCE(l.txid, '0'::xid8), l.pk_entity_change_log
-                     LIMIT 1) AS age_seconds
-              FROM (%s) ids
-              LEFT JOIN public.observer_checkpoints c ON c.listener_id = ids.listener_id
-             ORDER BY ids.listener_id""";
+            WITH cursors AS (
+                SELECT ids.listener_id, COALESCE(c.last_txid, '0'::xid8) AS txid,
+                       COALESCE(c.last_processed_id, 0) AS pk, c.updated_at, c.updated_by, c.last_error,
+                       CASE WHEN c.owner IS NOT NULL AND c.lease_expires_at > now() THEN c.owner END AS owner
+                  FROM (%s) ids
+                  LEFT JOIN public.observer_checkpoints c ON c.listener_id = ids.listener_id),
+            positions AS (
+                SELECT p.txid, p.pk,
+                       (SELECT count(*) FROM (SELECT 1 FROM core.tb_entity_change_log l
+                                               WHERE (COALESCE(l.txid, '0'::xid8), l.pk_entity_change_log) > (p.txid, p.pk)
+                                               LIMIT $2) behind) AS behind,
+                       (SELECT EXTRACT(EPOCH FROM clock_timestamp() - l.created_at)::float8
+                          FROM core.tb_entity_change_log l
+                         WHERE (COALESCE(l.txid, '0'::xid8), l.pk_entity_change_log) > (p.txid, p.pk)
+                         ORDER BY COALESCE(l.txid, '0'::xid8), l.pk_entity_change_log
+                         LIMIT 1) AS age_seconds
+                  FROM (SELECT DISTINCT txid, pk FROM cursors) p)
+            SELECT c.listener_id, c.txid::text AS txid, c.pk, c.updated_at, c.updated_by, c.last_error, c.owner,
+                   p.behind, p.age_seconds
+              FROM cursors c JOIN positions p ON p.txid = c.txid AND p.pk = c.pk
+             ORDER BY c.listener_id""";
 
     private static final String GIVEN = "SELECT unnest($1::text[]) AS listener_id";
     private static final String GIVEN_AND_STORED = GIVEN + " UNION SELECT listener_id::text FROM public.observer_checkpoints";

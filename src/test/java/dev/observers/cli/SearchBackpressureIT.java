@@ -35,16 +35,11 @@ class SearchBackpressureIT {
         PgUrl db = TestServers.newDatabase(SearchBackpressureIT.class);
         String prefix = TestServers.namespace(SearchBackpressureIT.class);
         int events = 6000;
-        Map<String, String> env = Map.of(
-                "OBSERVERS_DB_URL", db.toUrl(),
-                "OBSERVERS_REDIS_URL", TestServers.redis().address(),
-                "OBSERVERS_ELASTICSEARCH_URL", node.uri().toString(),
-                "OBSERVERS_ELASTICSEARCH_INDEX_PREFIX", prefix,
-                "OBSERVERS_ELASTICSEARCH_REPLICAS", "0",
+        Map<String, String> env = env(db, node, prefix, Map.of(
                 "OBSERVERS_ELASTICSEARCH_SHARDS", "3",
                 "OBSERVERS_ELASTICSEARCH_BULK_SIZE", "50",
                 "OBSERVERS_ELASTICSEARCH_MAX_CONCURRENT_REQUESTS", "16",
-                "OBSERVERS_ELASTICSEARCH_FLUSH_INTERVAL_MS", "100");
+                "OBSERVERS_ELASTICSEARCH_FLUSH_INTERVAL_MS", "100"));
         EntityStream stream = new EntityStream(db, "Load", 500);
         try (DaemonProcess daemon = DaemonProcess.start(env, "run")) {
             daemon.awaitOutput("observers running", Duration.ofSeconds(60));
@@ -73,16 +68,11 @@ class SearchBackpressureIT {
         PgUrl db = TestServers.newDatabase(SearchBackpressureIT.class);
         String prefix = TestServers.namespace(SearchBackpressureIT.class);
         int events = 4000;
-        Map<String, String> env = Map.of(
-                "OBSERVERS_DB_URL", db.toUrl(),
-                "OBSERVERS_REDIS_URL", TestServers.redis().address(),
-                "OBSERVERS_ELASTICSEARCH_URL", node.uri().toString(),
-                "OBSERVERS_ELASTICSEARCH_INDEX_PREFIX", prefix,
-                "OBSERVERS_ELASTICSEARCH_REPLICAS", "0",
+        Map<String, String> env = env(db, node, prefix, Map.of(
                 "OBSERVERS_ELASTICSEARCH_BULK_SIZE", "2000",
                 "OBSERVERS_ELASTICSEARCH_BULK_MAX_BYTES", "5000000",
                 "OBSERVERS_ELASTICSEARCH_MAX_CONCURRENT_REQUESTS", "1",
-                "OBSERVERS_ELASTICSEARCH_FLUSH_INTERVAL_MS", "2000");
+                "OBSERVERS_ELASTICSEARCH_FLUSH_INTERVAL_MS", "2000"));
         EntityStream stream = new EntityStream(db, "Large", 400);
         try (DaemonProcess daemon = DaemonProcess.start(env, "run")) {
             daemon.awaitOutput("observers running", Duration.ofSeconds(60));
@@ -97,6 +87,18 @@ class SearchBackpressureIT {
                     .doesNotContain("dead-lettered");
             assertThat(daemon.stop(Duration.ofSeconds(30))).isZero();
         }
+    }
+
+    /** The daemon's environment for this test's database and index prefix on {@code node}, plus {@code extra}. */
+    private static Map<String, String> env(PgUrl db, HttpUrl node, String prefix, Map<String, String> extra) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "OBSERVERS_DB_URL", db.toUrl(),
+                "OBSERVERS_REDIS_URL", TestServers.redis().address(),
+                "OBSERVERS_ELASTICSEARCH_URL", node.uri().toString(),
+                "OBSERVERS_ELASTICSEARCH_INDEX_PREFIX", prefix,
+                "OBSERVERS_ELASTICSEARCH_REPLICAS", "0"));
+        env.putAll(extra);
+        return env;
     }
 
     private static long count(HttpUrl node, String prefix) throws Exception {

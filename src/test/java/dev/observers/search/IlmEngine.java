@@ -1,8 +1,10 @@
 package dev.observers.search;
 
+import dev.observers.testing.DaemonProcess;
+import dev.observers.testing.ProcessTrees;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,7 +63,7 @@ final class IlmEngine implements AutoCloseable {
         if (root) {
             run("chown", "-R", NOBODY + ":" + NOBODY, work.toString());
         }
-        int httpPort = freePort();
+        int httpPort = DaemonProcess.freePort();
         List<String> cmd = new ArrayList<>();
         if (root) {
             cmd.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
@@ -75,7 +77,7 @@ final class IlmEngine implements AutoCloseable {
                 "indices.lifecycle.poll_interval=1s",
                 "network.host=127.0.0.1",
                 "http.port=" + httpPort,
-                "transport.port=" + freePort(),
+                "transport.port=" + DaemonProcess.freePort(),
                 "path.data=" + work.resolve("data"),
                 "path.logs=" + work.resolve("logs"),
                 "cluster.name=observers-ilm-test",
@@ -129,24 +131,9 @@ final class IlmEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        List<ProcessHandle> children = process.descendants().toList();
-        process.destroy();
-        children.forEach(ProcessHandle::destroy);
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        ProcessTrees.stop(process);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static void run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).inheritIO().start();

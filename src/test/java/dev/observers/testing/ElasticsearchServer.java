@@ -157,7 +157,7 @@ final class ElasticsearchServer {
         pb.environment().put("ES_JAVA_OPTS", "-Xms512m -Xmx512m");
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         Process process = pb.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessTrees.stop(process)));
 
         HttpUrl url = HttpUrl.parse("http://127.0.0.1:" + httpPort);
         waitUntilHealthy(url, process, work);
@@ -190,23 +190,9 @@ final class ElasticsearchServer {
             }
             sleep(250);
         }
-        stop(process);
+        ProcessTrees.stop(process);
         throw new IllegalStateException("the test Elasticsearch did not become healthy within 180 s:\n"
                 + tail(work.resolve("console.log")));
-    }
-
-    private static void stop(Process process) {
-        List<ProcessHandle> children = process.descendants().toList();
-        process.destroy();
-        children.forEach(ProcessHandle::destroy);
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
     private static String tail(Path log) throws IOException {

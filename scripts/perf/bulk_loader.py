@@ -2,9 +2,11 @@
 """The node's own ceiling for the search benchmark: N event documents shaped like the daemon's, sent as
 bulk `create`s of BULK documents by THREADS client threads into <prefix>-yyyy.MM.dd, with the daemon's
 template copied under the loader's prefix. Prints the documents per second from the first request to
-the last acknowledgement.
+the last acknowledgement. With <warm> (default 0), that many documents go into the same index first,
+unmeasured, as the daemon's warm-up pass does: the measured documents then meet an index (and Lucene
+buffers) in the state the daemon's measured pass met.
 
-  bulk_loader.py <es url> <template prefix> <loader prefix> <n> <bulk> <threads>"""
+  bulk_loader.py <es url> <template prefix> <loader prefix> <n> <bulk> <threads> [<warm>]"""
 import json
 import queue
 import sys
@@ -14,6 +16,7 @@ import urllib.request
 import uuid
 
 url, template_prefix, prefix, n, bulk, threads = sys.argv[1], sys.argv[2], sys.argv[3], *map(int, sys.argv[4:7])
+warm = int(sys.argv[7]) if len(sys.argv) > 7 else 0
 
 
 def call(method, path, body=None, ndjson=False):
@@ -31,22 +34,31 @@ call("PUT", "/_index_template/" + prefix + "-events", template)
 
 day = time.strftime("%Y.%m.%d", time.gmtime())
 stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-work = queue.Queue()
-for start in range(0, n, bulk):
+
+
+def bodies(count):
+    work = queue.Queue()
+    for start in range(0, count, bulk):
+        work.put(body(start, min(count, start + bulk)))
+    return work
+
+
+def body(first, end):
     lines = []
-    for i in range(start, min(n, start + bulk)):
+    for i in range(first, end):
         doc_id = str(uuid.uuid4())
         lines.append(json.dumps({"create": {"_index": prefix + "-" + day, "_id": doc_id}}))
         lines.append(json.dumps({"id": doc_id, "event_type": "INSERT", "entity_type": "Bench",
                                  "entity_id": str(uuid.uuid4()), "data": {"n": i, "title": "post %d" % i},
                                  "changes": None, "user_id": None, "tenant_id": None, "timestamp": stamp,
                                  "trace_id": None, "pk": i, "modification_type": "INSERT"}))
-    work.put(("\n".join(lines) + "\n").encode())
+    return ("\n".join(lines) + "\n").encode()
+
 
 errors = []
 
 
-def worker():
+def worker(work):
     while True:
         try:
             body = work.get_nowait()
@@ -57,12 +69,19 @@ def worker():
             errors.append(answer)
 
 
+def load(work):
+    pool = [threading.Thread(target=worker, args=(work,)) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+
+
+if warm:
+    load(bodies(warm))
+measured = bodies(n)
 begin = time.time()
-pool = [threading.Thread(target=worker) for _ in range(threads)]
-for t in pool:
-    t.start()
-for t in pool:
-    t.join()
+load(measured)
 elapsed = time.time() - begin
 if errors:
     sys.exit("bulk_loader: %d bulk(s) had item errors" % len(errors))

@@ -62,25 +62,26 @@ public final class ChangeLogReader {
         return rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next()));
     }
 
+    /** Columns by position, in the order of {@link #COLUMNS}: a lookup by name scans the names per value. */
     private static ChangeLogRow map(Row r) {
-        String[] fields = r.getArrayOfStrings("updated_fields");
+        String[] fields = r.getArrayOfStrings(12);
         return new ChangeLogRow(
-                new Position(Long.parseUnsignedLong(r.getString("pos_txid")), r.getLong("pk_entity_change_log")),
-                r.getUUID("id"),
-                r.getOffsetDateTime("created_at"),
-                r.getUUID("tenant_id"),
-                r.getLong("fk_customer_org"),
-                r.getLong("fk_contact"),
-                r.getString("object_type"),
-                r.getUUID("object_id"),
-                r.getString("modification_type"),
-                r.getString("object_data"),
-                r.getString("object_data_before"),
+                new Position(Long.parseUnsignedLong(r.getString(0)), r.getLong(1)),
+                r.getUUID(2),
+                r.getOffsetDateTime(3),
+                r.getUUID(4),
+                r.getLong(5),
+                r.getLong(6),
+                r.getString(7),
+                r.getUUID(8),
+                r.getString(9),
+                r.getString(10),
+                r.getString(11),
                 fields == null ? null : Arrays.asList(fields),
-                r.getString("cascade"),
-                r.getString("trace_id"),
-                r.getString("trace_context"),
-                r.getString("change_status"),
-                r.getString("extra_metadata"));
+                r.getString(13),
+                r.getString(14),
+                r.getString(15),
+                r.getString(16),
+                r.getString(17));
     }
 }

@@ -12,8 +12,6 @@ import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.transport.TransportException;
 import co.elastic.clients.util.BinaryData;
 import co.elastic.clients.util.ContentType;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.observers.action.EventJson;
 import dev.observers.changelog.ChangeEvent;
 import dev.observers.changelog.EventHandler;
@@ -56,7 +54,6 @@ public final class SearchIndexer implements AutoCloseable {
     public static final String DEAD_LETTER_KIND = StoredDeadLetter.INDEX_REJECTED;
 
     private static final Logger LOG = Logger.getLogger(SearchIndexer.class);
-    private static final JsonMapper SOURCE = JsonMapper.builder().build();
     private static final int FEEDERS = 2;
     private static final RetryPolicy RETRIES = RetryPolicy.backoff(Duration.ofMillis(100), Duration.ofSeconds(30));
 
@@ -71,10 +68,17 @@ public final class SearchIndexer implements AutoCloseable {
                            int maxConcurrentRequests) {
     }
 
-    /** One event on its way: its document, how to complete it, and the attempts so far. */
+    /**
+     * One event on its way: its document (written by a feeder, then kept for retries), how to complete
+     * it, and the attempts so far.
+     */
     private record Pending(ChangeEvent event, SearchDocument document, Runnable done, int attempt) {
         Pending next() {
             return new Pending(event, document, done, attempt + 1);
+        }
+
+        Pending written(String prefix) {
+            return document != null ? this : new Pending(event, SearchDocument.of(prefix, event), done, attempt);
         }
     }
 
@@ -142,12 +146,22 @@ public final class SearchIndexer implements AutoCloseable {
         return batch -> {
             for (EventHandler.Item item : batch) {
                 switch (item) {
-                    case EventHandler.Event e -> queue.add(new Pending(e.event(),
-                            SearchDocument.of(settings.prefix(), e.event()), e.onComplete(), 1));
+                    case EventHandler.Event e -> queue.add(new Pending(e.event(), null, e.onComplete(), 1));
                     case EventHandler.Refused r -> r.onComplete().run();
                 }
             }
         };
+    }
+
+    /**
+     * The fewest events a search cursor must be allowed in flight so that reading never waits while
+     * the bulks are busy: every request in flight full, the next one filling, and two reads of
+     * {@code chunk} rows on their way. Below it a slow bulk (a Lucene flush stalls one for seconds)
+     * would stop the reads and idle the other requests.
+     */
+    public int minInFlight(int chunk) {
+        long needed = (long) (settings.maxConcurrentRequests() + 1) * settings.bulkSize() + 2L * chunk;
+        return (int) Math.min(Integer.MAX_VALUE, needed);
     }
 
     /** Whether the template is installed and documents are being sent. */
@@ -206,22 +220,17 @@ public final class SearchIndexer implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            ingester.add(create(p.document()), p);
+            Pending written = p.written(settings.prefix());
+            ingester.add(create(written.document()), written);
         }
     }
 
     /**
-     * The bulk operation of {@code d}, its source serialized once here: the ingester sizes the bulk by
-     * those bytes and sends them as they are, instead of serializing the tree twice.
+     * The bulk operation of {@code d}: the ingester sizes the bulk by the document's bytes and sends
+     * them as they are.
      */
     private static BulkOperation create(SearchDocument d) {
-        byte[] source;
-        try {
-            source = SOURCE.writeValueAsBytes(d.source());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize the document of event " + d.id(), e);
-        }
-        BinaryData body = BinaryData.of(source, ContentType.APPLICATION_JSON);
+        BinaryData body = BinaryData.of(d.source(), ContentType.APPLICATION_JSON);
         return BulkOperation.of(o -> o.create(c -> c.index(d.index()).id(d.id()).document(body)));
     }
 

@@ -26,6 +26,7 @@ import java.util.UUID;
  * @param userId        {@code fk_contact} as text, may be null
  * @param tenantId      {@code tenant_id} as text, may be null
  * @param timestamp     {@code created_at}
+ * @param cascade       FraiseQL's mutation cascade ({@code updated}/{@code deleted} entities), null when absent
  */
 public record ChangeEvent(
         Position position,
@@ -43,7 +44,17 @@ public record ChangeEvent(
         List<String> updatedFields,
         String traceId,
         JsonNode traceContext,
-        JsonNode extraMetadata) {
+        JsonNode extraMetadata,
+        JsonNode cascade) {
+
+    /** An event without FraiseQL's mutation cascade. */
+    public ChangeEvent(Position position, UUID id, EventKind kind, String modificationType, String entityType,
+                       UUID entityId, ObjectNode data, JsonNode before, Map<String, FieldChange> changes, String userId,
+                       String tenantId, Instant timestamp, List<String> updatedFields, String traceId,
+                       JsonNode traceContext, JsonNode extraMetadata) {
+        this(position, id, kind, modificationType, entityType, entityId, data, before, changes, userId, tenantId,
+                timestamp, updatedFields, traceId, traceContext, extraMetadata, null);
+    }
 
     /** The change-log row's primary key. */
     public long pk() {

@@ -47,11 +47,13 @@ public final class EventMapper {
         JsonNode before;
         JsonNode traceContext;
         JsonNode extra;
+        JsonNode cascade;
         try {
             after = parse(row.objectData());
             before = parse(row.objectDataBefore());
             traceContext = parse(row.traceContext());
             extra = parse(row.extraMetadata());
+            cascade = parse(row.cascade());
         } catch (JsonProcessingException e) {
             return new Refused(row, "unreadable JSON: " + e.getOriginalMessage());
         }
@@ -78,7 +80,8 @@ public final class EventMapper {
                 row.updatedFields(),
                 row.traceId(),
                 traceContext,
-                extra));
+                extra,
+                cascade));
     }
 
     /**

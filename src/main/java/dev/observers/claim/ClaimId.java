@@ -26,6 +26,19 @@ public record ClaimId(String subscription, int partition, int partitions) implem
         return "observer:" + name;
     }
 
+    /** Whether {@code subscription} is an observer's ({@code observer:<name>}). */
+    public static boolean isObserver(String subscription) {
+        return subscription.startsWith("observer:");
+    }
+
+    /**
+     * How many partitions {@code subscription} is split into: {@code configured}, except a projection
+     * ({@code projection:<table>}), whose refreshes of one row must not race each other: one claim.
+     */
+    public static int partitionsOf(String subscription, int configured) {
+        return subscription.startsWith("projection:") ? 1 : configured;
+    }
+
     /** The observer a subscription id {@code observer:<name>} names. */
     public static String observerName(String subscription) {
         if (!subscription.startsWith("observer:")) {

@@ -4,7 +4,9 @@ import dev.observers.action.ActionConfig;
 import dev.observers.config.ObserversConfig;
 import dev.observers.observer.ObserverConfigException;
 import dev.observers.observer.ObserverDefinition;
+import dev.observers.observer.Definitions;
 import dev.observers.observer.ObserverFileLoader;
+import dev.observers.projection.ProjectionDefinition;
 import dev.observers.observer.ObserverProblem;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
@@ -57,9 +59,17 @@ public class ValidateCommand implements Callable<Integer> {
     /** Loads {@code file} and reports on it: one line per observer, or one line per problem. */
     static int validate(Path file, PrintWriter out, PrintWriter err) {
         try {
-            List<ObserverDefinition> observers = ObserverFileLoader.load(file);
+            Definitions definitions = ObserverFileLoader.loadAll(file);
+            List<ObserverDefinition> observers = definitions.observers();
             out.print(table(observers));
-            out.println(file + ": " + observers.size() + (observers.size() == 1 ? " observer, valid" : " observers, valid"));
+            for (ProjectionDefinition p : definitions.projections()) {
+                out.println("projection " + p.table() + " <- " + p.view() + ": entities " + p.entities()
+                        + (p.cascades().isEmpty() ? "" : ", cascades from " + p.cascades().stream()
+                        .map(ProjectionDefinition.Cascade::entity).toList()));
+            }
+            int n = definitions.projections().size();
+            out.println(file + ": " + observers.size() + (observers.size() == 1 ? " observer" : " observers")
+                    + (n == 0 ? "" : ", " + n + (n == 1 ? " projection" : " projections")) + ", valid");
             out.flush();
             return ExitCodes.OK;
         } catch (ObserverConfigException e) {

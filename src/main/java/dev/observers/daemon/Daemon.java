@@ -29,6 +29,10 @@ import dev.observers.search.Lifecycle;
 import dev.observers.search.LifecycleInstaller;
 import dev.observers.search.RetentionSweeper;
 import dev.observers.search.Search;
+import dev.observers.projection.ProjectionDefinition;
+import dev.observers.projection.ProjectionRefresher;
+import dev.observers.projection.ProjectionSchema;
+import dev.observers.projection.ProjectionSink;
 import dev.observers.search.SearchIndexer;
 import dev.observers.subscription.LogPump;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -41,8 +45,11 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import org.jboss.logging.Logger;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -54,6 +61,8 @@ import java.util.Optional;
  */
 @Singleton
 public class Daemon {
+
+    private static final Logger LOG = Logger.getLogger(Daemon.class);
 
     /**
      * The namespace of the observers' dedup keys and dead letters (and the single cursor of daemons
@@ -77,6 +86,11 @@ public class Daemon {
     private LogPump pump;
     private BacklogGauges backlog;
     private SearchIndexer indexer;
+    private Map<String, Projection> projections = Map.of();
+
+    /** A projection of the definitions file, checked against the database, ready to refresh. */
+    private record Projection(ProjectionRefresher refresher, ProjectionSink.Meters meters) {
+    }
     private RetentionSweeper retention;
 
     @Inject
@@ -106,6 +120,7 @@ public class Daemon {
                 config.dedup().failClosed(), registry, Clock.systemUTC());
         PgDeadLetterStore deadLetters = new PgDeadLetterStore(pool);
         indexer = search.client().map(client -> searchIndexer(client, deadLetters)).orElse(null);
+        projections = projections(pool);
         Duration lease = Duration.ofMillis(config.claims().leaseMs());
         ClaimStore claims = new ClaimStore(pool, instance, lease, config.checkpoint().batchSize());
         var settings = new Subscriptions.Settings(config.claims().partitions(), config.listener().maxInFlight(),
@@ -115,13 +130,20 @@ public class Daemon {
         ActionRunner actions = runner;
         subscriptions = new Subscriptions(claims, this::subscriptionIds, claim -> {
             if (claim.subscription().equals(SearchIndexer.SUBSCRIPTION)) {
-                return new Subscriptions.Sink(indexer.handler(), () -> { });
+                return new Subscriptions.Sink(indexer.handler(), () -> { },
+                        indexer.minInFlight(config.listener().batchSize()));
+            }
+            Projection projection = projections.get(claim.subscription());
+            if (projection != null) {
+                ProjectionSink sink = new ProjectionSink(projection.refresher(), deadLetters,
+                        config.listener().batchSize(), projection.meters());
+                return new Subscriptions.Sink(sink.handler(), sink::close);
             }
             String name = ClaimId.observerName(claim.subscription());
             Dispatcher dispatcher = new Dispatcher(OBSERVERS_LISTENER, actions, deadLetters, EventJson::of, metrics, dedup);
             return new Subscriptions.Sink(new ObserverEventHandler(OBSERVERS_LISTENER,
                     () -> catalog.planner().only(name), dispatcher, dedup), dispatcher::shutdownNow);
-        }, id -> id.equals(SearchIndexer.SUBSCRIPTION) ? 0 : actions.waitingOnBreaker(ClaimId.observerName(id)),
+        }, id -> ClaimId.isObserver(id) ? actions.waitingOnBreaker(ClaimId.observerName(id)) : 0,
                 settings, registry, Clock.systemUTC());
         Duration poll = Duration.ofMillis(config.listener().pollIntervalMs());
         pump = new LogPump(new ChangeLogReader(pool), poll.compareTo(settings.heartbeat()) < 0 ? poll : settings.heartbeat(),
@@ -191,7 +213,29 @@ public class Daemon {
         if (indexer != null) {
             ids.add(SearchIndexer.SUBSCRIPTION);
         }
+        ids.addAll(projections.keySet());
         return ids;
+    }
+
+    /**
+     * The projections of the definitions file by subscription id, each checked against the database
+     * first (table and view with id and data, a unique id, cascade queries that prepare): a mismatch
+     * stops the start with every problem and where it is defined.
+     */
+    private Map<String, Projection> projections(io.vertx.mutiny.sqlclient.Pool pool) {
+        List<ProjectionDefinition> defined = catalog.projections();
+        List<ProjectionSchema.Shape> shapes = ProjectionSchema.check(pool, defined);
+        Map<String, Projection> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < defined.size(); i++) {
+            ProjectionDefinition p = defined.get(i);
+            out.put(p.subscription(), new Projection(new ProjectionRefresher(pool, p, shapes.get(i)),
+                    new ProjectionSink.Meters(p.table(), registry)));
+        }
+        if (!out.isEmpty()) {
+            LOG.infof("%d projection(s): %s", out.size(), String.join(", ", defined.stream()
+                    .map(p -> p.table() + " <- " + p.view()).toList()));
+        }
+        return out;
     }
 
     /** The search indexer's last failure talking to Elasticsearch, if it runs and has one. */

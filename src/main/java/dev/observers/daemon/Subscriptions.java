@@ -43,8 +43,14 @@ public final class Subscriptions implements LogPump.Round {
 
     private static final Logger LOG = Logger.getLogger(Subscriptions.class);
 
-    /** What one claim runs on: the handler its rows go to, and how to stop that handler's work. */
-    record Sink(EventHandler handler, Runnable shutdownNow) {
+    /**
+     * What one claim runs on: the handler its rows go to, how to stop that handler's work, and the
+     * fewest events it needs in flight to keep its own pipeline busy (0: the configured bound serves).
+     */
+    record Sink(EventHandler handler, Runnable shutdownNow, int minInFlight) {
+        Sink(EventHandler handler, Runnable shutdownNow) {
+            this(handler, shutdownNow, 0);
+        }
     }
 
     /** Knobs of the subscriptions. */
@@ -238,8 +244,9 @@ public final class Subscriptions implements LogPump.Round {
         Set<String> names = new TreeSet<>(subscriptions.get());
         List<ClaimId> desired = new ArrayList<>();
         for (String name : names) {
-            for (int p = 0; p < settings.partitions(); p++) {
-                desired.add(new ClaimId(name, p, settings.partitions()));
+            int partitions = ClaimId.partitionsOf(name, settings.partitions());
+            for (int p = 0; p < partitions; p++) {
+                desired.add(new ClaimId(name, p, partitions));
             }
         }
         List<ClaimStore.Cursor> cursors = store.cursors();
@@ -290,7 +297,8 @@ public final class Subscriptions implements LogPump.Round {
         String name = claim.subscription();
         Meters m = meters.computeIfAbsent(name, Meters::new);
         Sink sink = sinks.apply(claim);
-        Subscription s = new Subscription(claim, cursor, sink.handler(), settings.maxInFlight(), settings.chunk(),
+        Subscription s = new Subscription(claim, cursor, sink.handler(),
+                Math.max(settings.maxInFlight(), sink.minInFlight()), settings.chunk(),
                 settings.checkpoint(), clock, () -> pump.wake(), () -> waitingOnBreaker.applyAsInt(name), m.processed);
         running.put(claim, new Running(s, sink));
         pump.add(s);

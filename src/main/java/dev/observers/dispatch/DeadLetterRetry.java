@@ -73,6 +73,11 @@ public final class DeadLetterRetry {
                     + item.error() + "); fix the template or the row, then `observers replay --subscription"
                     + " search:events --from " + item.changeLogPk() + "` indexes it again, and purge this item");
         }
+        if (StoredDeadLetter.REFRESH_FAILED.equals(item.errorKind())) {
+            return Optional.of("the projection refresh of row " + item.changeLogPk() + " failed (" + item.error()
+                    + "); fix the view, then `observers projections rebuild " + item.observer().replaceFirst(
+                    "^projection:", "") + "` (or replay its subscription), and purge this item");
+        }
         if (item.observer() == null || !observers.contains(item.observer())) {
             return Optional.of("observer " + item.observer() + " no longer exists (not in OBSERVERS_CONFIG nor"
                     + " tb_observer); purge the item if its work is no longer wanted");

@@ -28,6 +28,9 @@ public record StoredDeadLetter(long id, String listenerId, String observer, Inte
     /** The error kind of an event whose search document Elasticsearch refused for good. */
     public static final String INDEX_REJECTED = "index_rejected";
 
+    /** The error kind of an event whose projection refresh kept failing (a view that cannot be computed). */
+    public static final String REFRESH_FAILED = "refresh_failed";
+
     public boolean resolved() {
         return "resolved".equals(status);
     }

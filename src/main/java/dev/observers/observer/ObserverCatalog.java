@@ -5,6 +5,7 @@ import dev.observers.config.ObserversConfig;
 import dev.observers.dispatch.EventPlanner;
 import dev.observers.lookup.Lookups;
 import dev.observers.postgres.Postgres;
+import dev.observers.projection.ProjectionDefinition;
 import dev.observers.redis.Redis;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.redisson.api.RedissonClient;
@@ -43,6 +44,7 @@ public class ObserverCatalog {
     private final Redis redis;
     private final MeterRegistry registry;
     private final AtomicReference<ObserverPlanner> current = new AtomicReference<>();
+    private final AtomicReference<List<ProjectionDefinition>> projections = new AtomicReference<>();
     private Lookups lookups;
     private volatile boolean watching;
     private Thread watcher;
@@ -96,6 +98,12 @@ public class ObserverCatalog {
             lookups = Lookups.create(config, postgres.pool(), client, registry);
         }
         return lookups;
+    }
+
+    /** The projections of the definitions file, as loaded at start (they change with a restart only). */
+    public List<ProjectionDefinition> projections() {
+        List<ProjectionDefinition> p = projections.get();
+        return p == null ? List.of() : p;
     }
 
     /** The planner in force now. */
@@ -160,7 +168,14 @@ public class ObserverCatalog {
     private List<ObserverDefinition> definitions(Path file) {
         List<ObserverDefinition> definitions = new ArrayList<>();
         if (file != null) {
-            definitions.addAll(ObserverFileLoader.load(file));
+            Definitions loaded = ObserverFileLoader.loadAll(file);
+            definitions.addAll(loaded.observers());
+            List<ProjectionDefinition> before = projections.get();
+            if (before == null) {
+                projections.set(loaded.projections());
+            } else if (!ProjectionDefinition.sameShape(before, loaded.projections())) {
+                LOG.warnf("%s: the projections changed; they take effect at the next start (observers reload now)", file);
+            }
         }
         definitions.addAll(new TbObserverLoader(postgres.pool(), LOG::warn).load());
         Set<String> names = new HashSet<>();

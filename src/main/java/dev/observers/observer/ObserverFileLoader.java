@@ -19,6 +19,7 @@ import dev.observers.observer.ConfigNode.MapNode;
 import dev.observers.observer.ConfigNode.Mark;
 import dev.observers.observer.ConfigNode.Member;
 import dev.observers.observer.ConfigNode.Scalar;
+import dev.observers.projection.ProjectionDefinition;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -61,6 +62,16 @@ public final class ObserverFileLoader {
      * @throws ObserverConfigException listing every problem, when there is any
      */
     public static List<ObserverDefinition> load(Path file) {
+        return loadAll(file).observers();
+    }
+
+    /**
+     * The observers and the projections ({@code projections:}, beside {@code observers:}) of
+     * {@code file}, in file order.
+     *
+     * @throws ObserverConfigException listing every problem, when there is any
+     */
+    public static Definitions loadAll(Path file) {
         String source = file.toString();
         Diagnostics diagnostics = new Diagnostics(LOG::warn);
         String text;
@@ -74,9 +85,11 @@ public final class ObserverFileLoader {
         boolean json = file.getFileName() != null
                 && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
         ConfigNode root = parse(text, json, source, diagnostics);
-        List<ObserverDefinition> definitions = root == null ? List.of() : definitions(root, source, diagnostics);
+        List<ProjectionDefinition> projections = new ArrayList<>();
+        List<ObserverDefinition> definitions = root == null ? List.of()
+                : definitions(root, source, diagnostics, projections);
         diagnostics.throwIfAny();
-        return definitions;
+        return new Definitions(definitions, projections);
     }
 
     private static ConfigNode parse(String text, boolean json, String source, Diagnostics diagnostics) {
@@ -188,7 +201,8 @@ public final class ObserverFileLoader {
         };
     }
 
-    private static List<ObserverDefinition> definitions(ConfigNode root, String source, Diagnostics diagnostics) {
+    private static List<ObserverDefinition> definitions(ConfigNode root, String source, Diagnostics diagnostics,
+                                                        List<ProjectionDefinition> projections) {
         if (!(root instanceof MapNode top)) {
             diagnostics.error(source, root.mark(), "", "expected 'observers:' and a map of observer name to"
                     + " definition, got " + root.describe());
@@ -197,11 +211,18 @@ public final class ObserverFileLoader {
         MapNode observers = top;
         String prefix = "";
         Member wrapper = top.members().get("observers");
+        Member projectionsMember = top.members().get("projections");
+        if (projectionsMember != null) {
+            projections.addAll(ProjectionsReader.read(projectionsMember.value(), "projections", source, diagnostics));
+            if (wrapper == null) {
+                wrapper = new Member(projectionsMember.keyMark(), new MapNode(projectionsMember.keyMark(), Map.of()));
+            }
+        }
         if (wrapper != null) {
             top.members().forEach((key, member) -> {
-                if (!key.equals("observers")) {
+                if (!key.equals("observers") && !key.equals("projections")) {
                     diagnostics.error(source, member.keyMark(), key, "unknown top-level field; this file holds"
-                            + " observer definitions under 'observers' only"
+                            + " observer definitions under 'observers' and projections under 'projections' only"
                             + (FRAISEQL_RUNTIME_KEYS.contains(key)
                             ? " (FraiseQL's runtime settings are OBSERVERS_* environment variables here)" : ""));
                 }

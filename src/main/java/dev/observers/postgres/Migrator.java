@@ -31,7 +31,8 @@ public final class Migrator {
             "V1__change_log.sql",
             "V2__checkpoints_and_dead_letters.sql",
             "V3__change_log_position_index.sql",
-            "V4__claims.sql");
+            "V4__claims.sql",
+            "V5__projection_lineage.sql");
 
     private static final Logger LOG = Logger.getLogger(Migrator.class);
     private static final long LOCK_KEY = 0x6f62736572766572L; // "observer"

@@ -306,7 +306,8 @@ class ObserverFileLoaderTest {
                 + " of observer name to definition");
         assertProblems(write("null.yaml", "observers:\nredis: {url: x}\n"),
                 ":1:11: observers: expected a map of observer name to definition (use {} for none), got null",
-                ":2:1: redis: unknown top-level field; this file holds observer definitions under 'observers' only"
+                ":2:1: redis: unknown top-level field; this file holds observer definitions under 'observers'"
+                        + " and projections under 'projections' only"
                         + " (FraiseQL's runtime settings are OBSERVERS_* environment variables here)");
         assertProblems(write("scalar.yaml", "observers:\n  a: INSERT\n"), ":2:6: observers.a: expected a map with"
                 + " event_type, entity, lookups, condition, actions, retry, on_failure, max_wait_ms, got the text"

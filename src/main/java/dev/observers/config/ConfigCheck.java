@@ -27,6 +27,7 @@ public final class ConfigCheck {
             Map.entry("observers.listener.batch-size", new Range(1, 100_000)),
             Map.entry("observers.listener.poll-interval-ms", new Range(10, 3_600_000)),
             Map.entry("observers.listener.max-in-flight", new Range(1, 1_000_000)),
+            Map.entry("observers.projections.linger-ms", new Range(0, 60_000)),
             Map.entry("observers.max-concurrent-actions", new Range(1, 100_000)),
             Map.entry("observers.action-timeout-ms", new Range(1, 86_400_000)),
             Map.entry("observers.http-connect-timeout-ms", new Range(1, 600_000)),

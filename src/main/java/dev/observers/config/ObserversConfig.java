@@ -34,6 +34,8 @@ public interface ObserversConfig {
 
     Listener listener();
 
+    Projections projections();
+
     Cache cache();
 
     Lookup lookup();
@@ -248,6 +250,15 @@ public interface ObserversConfig {
         /** Events read but not yet complete, at most; reading pauses above it, so memory never grows with a backlog. */
         @WithDefault("10000")
         int maxInFlight();
+    }
+
+    interface Projections {
+        /**
+         * How long a projection waits for more events after the first of a batch before refreshing, so a
+         * trickle of single-row writes is refreshed in a few transactions instead of one each.
+         */
+        @WithDefault("20")
+        long lingerMs();
     }
 
     interface Breaker {

@@ -136,7 +136,8 @@ public class Daemon {
             Projection projection = projections.get(claim.subscription());
             if (projection != null) {
                 ProjectionSink sink = new ProjectionSink(projection.refresher(), deadLetters,
-                        config.listener().batchSize(), projection.meters());
+                        config.listener().batchSize(), Duration.ofMillis(config.projections().lingerMs()),
+                        projection.meters());
                 return new Subscriptions.Sink(sink.handler(), sink::close);
             }
             String name = ClaimId.observerName(claim.subscription());

@@ -59,7 +59,7 @@ public final class ProjectionRefresher {
                              RETURNING 1)
                 SELECT (SELECT count(*) FROM src)::int, (SELECT count(*) FROM up)::int, (SELECT count(*) FROM del)::int
                 """.formatted(shape.idType(), projection.view(), table,
-                shape.hasUpdatedAt() ? ", updated_at = now()" : "", table);
+                shape.hasUpdatedAt() ? ", updated_at = clock_timestamp()" : "", table);
     }
 
     public ProjectionDefinition projection() {
@@ -161,6 +161,10 @@ public final class ProjectionRefresher {
         try {
             Transaction tx = conn.begin().await().atMost(TIMEOUT);
             try {
+                // No flush of its own at commit: the cursor that passes these events is written later by a
+                // synchronous commit, which flushes the log up to itself, this commit included. A crash
+                // can lose only refreshes whose cursor was not durable either, and those run again.
+                conn.query("SET LOCAL synchronous_commit = off").execute().await().atMost(TIMEOUT);
                 conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))")
                         .execute(Tuple.of(projection.subscription())).await().atMost(TIMEOUT);
                 T result = work.apply(conn);

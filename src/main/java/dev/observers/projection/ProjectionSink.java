@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A projection's claim: the events the pump hands over are queued, and one worker takes what has
- * queued up (at most {@code maxBatch} events), refreshes every row they affect in one transaction and
+ * queued up, waiting up to {@code linger} for more after the first (at most {@code maxBatch} events), refreshes every row they affect in one transaction and
  * only then completes them, so the cursor never passes a refresh that did not commit. A batch that
  * keeps failing is retried event by event; an event whose own refresh still fails after the retries
  * is dead-lettered ({@code refresh_failed}) and completed, so one bad row never stops the projection.
@@ -38,6 +38,7 @@ public final class ProjectionSink implements AutoCloseable {
     private final ProjectionRefresher refresher;
     private final DeadLetterStore deadLetters;
     private final int maxBatch;
+    private final Duration linger;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Meters meters;
     private final Thread worker;
@@ -72,8 +73,10 @@ public final class ProjectionSink implements AutoCloseable {
         }
     }
 
-    public ProjectionSink(ProjectionRefresher refresher, DeadLetterStore deadLetters, int maxBatch, Meters meters) {
+    public ProjectionSink(ProjectionRefresher refresher, DeadLetterStore deadLetters, int maxBatch, Duration linger,
+                          Meters meters) {
         this.refresher = refresher;
+        this.linger = linger;
         this.deadLetters = deadLetters;
         this.maxBatch = Math.max(1, maxBatch);
         this.meters = meters;
@@ -113,6 +116,15 @@ public final class ProjectionSink implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
+                long until = System.nanoTime() + linger.toNanos();
+                while (batch.size() < maxBatch && System.nanoTime() < until) {
+                    Pending more = queue.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    if (more == null) {
+                        break;
+                    }
+                    batch.add(more);
+                    queue.drainTo(batch, maxBatch - batch.size());
+                }
                 refresh(batch);
                 batch.clear();
             } catch (InterruptedException e) {

@@ -38,3 +38,20 @@ CREATE TABLE IF NOT EXISTS blog.tv_post (
     data       JSONB NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+
+CREATE OR REPLACE VIEW blog.v_post AS
+SELECT p.id,
+       jsonb_build_object('id', p.id, 'title', p.title, 'status', p.status,
+                          'author', jsonb_build_object('id', u.id, 'name', u.name),
+                          'comments', COALESCE((SELECT jsonb_agg(jsonb_build_object('id', c.id, 'body', c.body,
+                                                                                    'author', cu.name)
+                                                                 ORDER BY c.created_at, c.id)
+                                                  FROM blog.tb_comment c JOIN blog.tb_user cu ON cu.id = c.fk_author
+                                                 WHERE c.fk_post = p.id), '[]'::jsonb)) AS data
+  FROM blog.tb_post p JOIN blog.tb_user u ON u.id = p.fk_author;
+
+CREATE OR REPLACE VIEW blog.v_user AS
+SELECT u.id,
+       jsonb_build_object('id', u.id, 'name', u.name, 'email', u.email,
+                          'posts', (SELECT count(*) FROM blog.tb_post p WHERE p.fk_author = u.id)) AS data
+  FROM blog.tb_user u;

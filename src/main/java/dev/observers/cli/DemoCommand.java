@@ -4,7 +4,11 @@ import dev.observers.daemon.Daemon;
 import dev.observers.config.ConfigCheck;
 import dev.observers.config.ObserversConfig;
 import dev.observers.postgres.Postgres;
+import dev.observers.observer.ObserverFileLoader;
 import dev.observers.postgres.SqlScript;
+import dev.observers.projection.ProjectionDefinition;
+import dev.observers.projection.ProjectionMaintenance;
+import dev.observers.projection.ProjectionSchema;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -115,12 +119,45 @@ public class DemoCommand implements Runnable {
             System.out.printf("%-36s %8d%n", "posts published (expected webhooks)", published);
             System.out.printf("%-36s %8d%n", "webhooks received, signature valid", webhooks);
             System.out.printf("%-36s %8d%n", "webhooks refused, signature invalid", receiver.badSignatures());
+            boolean projectionsEqual = showProjections(pool, observers);
             stopDaemon();
             if (processed < changes || webhooks < published) {
                 throw new IllegalStateException("the daemon handled " + processed + " of " + changes
                         + " changes and delivered " + webhooks + " of " + published + " webhooks within 30 s");
             }
+            if (!projectionsEqual) {
+                throw new IllegalStateException("a projection differs from its view after the daemon caught up");
+            }
         }
+    }
+
+    /**
+     * Each projection of the definitions against its view, and the document it wrote last: the read
+     * side the daemon kept while the changes were written. Returns whether all are equal.
+     */
+    private static boolean showProjections(Pool pool, Path definitions) {
+        List<ProjectionDefinition> projections = ObserverFileLoader.loadAll(definitions).projections();
+        if (projections.isEmpty()) {
+            return true;
+        }
+        List<ProjectionSchema.Shape> shapes = ProjectionSchema.check(pool, projections);
+        boolean equal = true;
+        System.out.println();
+        for (int i = 0; i < projections.size(); i++) {
+            ProjectionDefinition p = projections.get(i);
+            ProjectionMaintenance.Report r = new ProjectionMaintenance(pool, p, shapes.get(i)).verify(0);
+            equal &= r.equal();
+            System.out.printf("%-36s %8d  %s%n", p.table() + " documents", r.tableRows(),
+                    r.equal() ? "equal to " + p.view() : r.differences() + " differ from " + p.view());
+            if (shapes.get(i).hasUpdatedAt()) {
+                var last = pool.query("SELECT data::text FROM " + p.table() + " ORDER BY updated_at DESC LIMIT 1")
+                        .execute().await().indefinitely();
+                if (last.size() > 0) {
+                    System.out.println("  last written: " + last.iterator().next().getString(0));
+                }
+            }
+        }
+        return equal;
     }
 
     private static String progress(long processed, long webhooks) {

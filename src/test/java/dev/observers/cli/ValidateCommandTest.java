@@ -32,7 +32,9 @@ class ValidateCommandTest {
                 post_published    Post     UPDATE         2 (log, webhook)  field_changed_to('status', 'published')
                 new_user          User     INSERT         1 (log)           -
                 comment_activity  Comment  INSERT,DELETE  1 (log)           -
-                examples/observers.yaml: 3 observers, valid
+                projection blog.tv_post <- blog.v_post: entities [Post], cascades from [Comment, User]
+                projection blog.tv_user <- blog.v_user: entities [User], cascades from [Post]
+                examples/observers.yaml: 3 observers, 2 projections, valid
                 """);
     }
 

@@ -121,7 +121,7 @@ public final class ProjectionMaintenance {
             refresher.inTransaction(conn -> {
                 conn.preparedQuery("""
                                 WITH last AS (
-                                    SELECT DISTINCT ON (object_id) object_id, modification_type,
+                                    SELECT DISTINCT ON (object_id) object_id, modification_type, pk_entity_change_log AS pk,
                                            CASE WHEN modification_type = 'DELETE' THEN NULL ELSE object_data #>> $3 END AS target
                                       FROM core.tb_entity_change_log
                                      WHERE object_type = $4 AND object_id IS NOT NULL
@@ -129,9 +129,11 @@ public final class ProjectionMaintenance {
                                 gone AS (DELETE FROM public.observer_projection_lineage l USING last
                                           WHERE l.projection = $1 AND l.lineage_key = $2
                                             AND l.entity_id = last.object_id::text AND last.target IS NULL)
-                                INSERT INTO public.observer_projection_lineage (projection, lineage_key, entity_id, target_id)
-                                SELECT $1, $2, object_id::text, target FROM last WHERE target IS NOT NULL
-                                ON CONFLICT (projection, lineage_key, entity_id) DO UPDATE SET target_id = EXCLUDED.target_id""")
+                                INSERT INTO public.observer_projection_lineage
+                                       (projection, lineage_key, entity_id, target_id, event_pk)
+                                SELECT $1, $2, object_id::text, target, pk FROM last WHERE target IS NOT NULL
+                                ON CONFLICT (projection, lineage_key, entity_id) DO UPDATE
+                                   SET target_id = EXCLUDED.target_id, event_pk = EXCLUDED.event_pk""")
                         .execute(Tuple.of(projection.table(), Targets.lineageKey(key), path, key.entity()))
                         .await().atMost(TIMEOUT);
                 return null;

@@ -121,37 +121,47 @@ public final class ProjectionRefresher {
                     .forEach(row -> ids.add(row.getString(0)));
             e.getValue().forEach(c -> ids.addAll(c.seen()));
             List<String> gone = new ArrayList<>();
+            List<Long> gonePks = new ArrayList<>();
             List<String> moved = new ArrayList<>();
             List<String> targets = new ArrayList<>();
+            List<Long> pks = new ArrayList<>();
             for (Child c : e.getValue()) {
                 if (c.gone()) {
                     gone.add(c.childId());
+                    gonePks.add(c.gonePk());
                 } else if (c.last().isPresent()) {
                     moved.add(c.childId());
                     targets.add(c.last().get());
+                    pks.add(c.lastPk());
                 }
             }
             if (!gone.isEmpty()) {
-                conn.preparedQuery("DELETE FROM public.observer_projection_lineage"
-                                + " WHERE projection = $1 AND lineage_key = $2 AND entity_id = ANY($3::text[])")
-                        .execute(Tuple.of(projection.table(), e.getKey(), gone.toArray(String[]::new)))
+                conn.preparedQuery("""
+                                DELETE FROM public.observer_projection_lineage l
+                                 USING unnest($3::text[], $4::bigint[]) AS g(c, pk)
+                                 WHERE l.projection = $1 AND l.lineage_key = $2 AND l.entity_id = g.c
+                                   AND l.event_pk < g.pk""")
+                        .execute(Tuple.of(projection.table(), e.getKey(), gone.toArray(String[]::new),
+                                gonePks.toArray(Long[]::new)))
                         .await().atMost(TIMEOUT);
             }
             if (!moved.isEmpty()) {
-                record(conn, e.getKey(), moved, targets);
+                record(conn, e.getKey(), moved, targets, pks);
             }
         }
     }
 
-    /** Records {@code targets[i]} as the target of child {@code childIds[i]}. */
-    void record(SqlConnection conn, String lineageKey, List<String> childIds, List<String> targets) {
+    /** Records {@code targets[i]} as the target of child {@code childIds[i]}, said by change-log row {@code pks[i]}. */
+    void record(SqlConnection conn, String lineageKey, List<String> childIds, List<String> targets, List<Long> pks) {
         conn.preparedQuery("""
-                        INSERT INTO public.observer_projection_lineage (projection, lineage_key, entity_id, target_id)
-                        SELECT $1, $2, c, t FROM unnest($3::text[], $4::text[]) AS u(c, t)
-                        ON CONFLICT (projection, lineage_key, entity_id) DO UPDATE SET target_id = EXCLUDED.target_id
-                        WHERE observer_projection_lineage.target_id IS DISTINCT FROM EXCLUDED.target_id""")
+                        INSERT INTO public.observer_projection_lineage
+                               (projection, lineage_key, entity_id, target_id, event_pk)
+                        SELECT $1, $2, c, t, pk FROM unnest($3::text[], $4::text[], $5::bigint[]) AS u(c, t, pk)
+                        ON CONFLICT (projection, lineage_key, entity_id) DO UPDATE
+                           SET target_id = EXCLUDED.target_id, event_pk = EXCLUDED.event_pk
+                         WHERE observer_projection_lineage.event_pk < EXCLUDED.event_pk""")
                 .execute(Tuple.of(projection.table(), lineageKey, childIds.toArray(String[]::new),
-                        targets.toArray(String[]::new)))
+                        targets.toArray(String[]::new), pks.toArray(Long[]::new)))
                 .await().atMost(TIMEOUT);
     }
 

@@ -27,8 +27,19 @@ import java.util.UUID;
  */
 public final class Targets {
 
-    /** One child of a key cascade: what its events say of its target, in log order. */
-    public record Child(String lineageKey, String childId, List<String> seen, Optional<String> last, boolean gone) {
+    /**
+     * One child of a key cascade: every target its events named, and its latest state by change-log pk
+     * (not log order: of two writers moving one child, the one that waited for the other's row lock
+     * wrote its log row later): its target then ({@code last}, from the row {@code lastPk}), or gone
+     * (deleted by the row {@code gonePk}, 0 when not deleted).
+     */
+    public record Child(String lineageKey, String childId, List<String> seen, Optional<String> last, long lastPk,
+                        long gonePk) {
+
+        /** Whether the child's latest event deleted it. */
+        public boolean gone() {
+            return gonePk > lastPk;
+        }
     }
 
     /** A cascade query to run with {@code $1} = {@code entityId}. */
@@ -55,8 +66,8 @@ public final class Targets {
         String entityId = event.entityId() == null ? null : event.entityId().toString();
         JsonNode after = deleted ? null : event.data();
         JsonNode before = deleted ? firstPresent(event.before(), event.data()) : event.before();
-        change(event.entityType(), entityId, after, before, deleted);
-        mutationCascade(event.cascade());
+        change(event.entityType(), entityId, after, before, deleted, event.pk());
+        mutationCascade(event.cascade(), event.pk());
         return this;
     }
 
@@ -76,7 +87,7 @@ public final class Targets {
         return ids.isEmpty() && children.isEmpty() && queries.isEmpty();
     }
 
-    private void change(String entityType, String entityId, JsonNode after, JsonNode before, boolean deleted) {
+    private void change(String entityType, String entityId, JsonNode after, JsonNode before, boolean deleted, long pk) {
         if (entityType == null) {
             return;
         }
@@ -96,7 +107,7 @@ public final class Targets {
                     now.ifPresent(ids::add);
                     was.ifPresent(ids::add);
                     if (entityId != null) {
-                        child(lineageKey(key), entityId, now, was, deleted);
+                        child(lineageKey(key), entityId, now, was, deleted, pk);
                     }
                 }
                 case QueryCascade query -> {
@@ -109,21 +120,28 @@ public final class Targets {
         }
     }
 
-    private void child(String key, String childId, Optional<String> now, Optional<String> was, boolean gone) {
+    private void child(String key, String childId, Optional<String> now, Optional<String> was, boolean gone, long pk) {
         Child prior = children.get(List.of(key, childId));
         List<String> seen = new ArrayList<>(prior == null ? List.of() : prior.seen());
         was.ifPresent(seen::add);
         now.ifPresent(seen::add);
-        Optional<String> last = now.isPresent() ? now : prior == null ? Optional.empty() : prior.last();
-        children.put(List.of(key, childId), new Child(key, childId, List.copyOf(seen), gone ? Optional.empty() : last,
-                gone));
+        Optional<String> last = prior == null ? Optional.empty() : prior.last();
+        long lastPk = prior == null ? 0 : prior.lastPk();
+        long gonePk = prior == null ? 0 : prior.gonePk();
+        if (gone) {
+            gonePk = Math.max(gonePk, pk);
+        } else if (now.isPresent() && pk >= lastPk) {
+            last = now;
+            lastPk = pk;
+        }
+        children.put(List.of(key, childId), new Child(key, childId, List.copyOf(seen), last, lastPk, gonePk));
     }
 
     /**
      * FraiseQL's mutation cascade: {@code {"updated": [{"__typename", "id", "entity"}], "deleted": [...]}};
      * each entry counts as a change of that entity.
      */
-    private void mutationCascade(JsonNode cascade) {
+    private void mutationCascade(JsonNode cascade, long pk) {
         if (cascade == null || !cascade.isObject()) {
             return;
         }
@@ -141,7 +159,7 @@ public final class Targets {
                 }
                 JsonNode entity = entry.get("entity");
                 JsonNode image = entity != null && entity.isObject() ? entity : null;
-                change(type.textValue(), id.asText(), deleted ? null : image, deleted ? image : null, deleted);
+                change(type.textValue(), id.asText(), deleted ? null : image, deleted ? image : null, deleted, pk);
             }
         }
     }

@@ -46,7 +46,7 @@ class TargetsTest {
 
         assertThat(t.ids()).containsExactlyInAnyOrder(postA.toString(), postB.toString());
         assertThat(t.children()).containsExactly(new Child(KEY, comment.toString(),
-                List.of(postA.toString(), postB.toString()), Optional.of(postB.toString()), false));
+                List.of(postA.toString(), postB.toString()), Optional.of(postB.toString()), 1, 0));
     }
 
     @Test
@@ -76,13 +76,27 @@ class TargetsTest {
     @Test
     void severalEventsOfOneChildInABatchKeepEveryTargetAndTheLastOne() {
         Targets t = new Targets(TV_POST)
-                .add(event("Comment", comment, EventKind.INSERT, onPost(postA), null, null))
-                .add(event("Comment", comment, EventKind.UPDATE, onPost(postB), null, null))
-                .add(event("Comment", comment, EventKind.UPDATE, "{\"body\": \"no key here\"}", null, null));
+                .add(event(10, "Comment", comment, EventKind.INSERT, onPost(postA), null, null))
+                .add(event(11, "Comment", comment, EventKind.UPDATE, onPost(postB), null, null))
+                .add(event(12, "Comment", comment, EventKind.UPDATE, "{\"body\": \"no key here\"}", null, null));
 
         assertThat(t.ids()).containsExactly(postA.toString(), postB.toString());
         assertThat(t.children()).containsExactly(new Child(KEY, comment.toString(),
-                List.of(postA.toString(), postB.toString()), Optional.of(postB.toString()), false));
+                List.of(postA.toString(), postB.toString()), Optional.of(postB.toString()), 11, 0));
+    }
+
+    @Test
+    void theLatestTargetIsTheOneOfTheHighestPkNotTheLastInLogOrder() {
+        // two writers moved the comment; the second waited for the first's row lock, so its log row has
+        // the higher pk, yet its transaction id (the log's order) may be the lower one
+        Targets t = new Targets(TV_POST)
+                .add(event(21, "Comment", comment, EventKind.UPDATE, onPost(postB), null, null))
+                .add(event(20, "Comment", comment, EventKind.UPDATE, onPost(postA), null, null));
+
+        assertThat(t.children()).singleElement().satisfies(c -> {
+            assertThat(c.last()).contains(postB.toString());
+            assertThat(c.lastPk()).isEqualTo(21);
+        });
     }
 
     @Test
@@ -122,7 +136,12 @@ class TargetsTest {
     }
 
     private static ChangeEvent event(String type, UUID id, EventKind kind, String data, String before, String cascade) {
-        return new ChangeEvent(new Position(1, 1), UUID.randomUUID(), kind, kind.name(), type, id,
+        return event(1, type, id, kind, data, before, cascade);
+    }
+
+    private static ChangeEvent event(long pk, String type, UUID id, EventKind kind, String data, String before,
+                                     String cascade) {
+        return new ChangeEvent(new Position(1, pk), UUID.randomUUID(), kind, kind.name(), type, id,
                 (ObjectNode) json(data), before == null ? null : json(before), null, null, null, Instant.EPOCH, null,
                 null, null, null, cascade == null ? null : json(cascade));
     }

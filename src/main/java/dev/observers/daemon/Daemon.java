@@ -22,6 +22,10 @@ import dev.observers.observer.ObserverCatalog;
 import dev.observers.postgres.Postgres;
 import dev.observers.redis.Redis;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import dev.observers.projection.ProjectionDefinition;
+import dev.observers.projection.ProjectionRefresher;
+import dev.observers.projection.ProjectionSchema;
+import dev.observers.projection.ProjectionSink;
 import dev.observers.search.IlmPolicies;
 import dev.observers.search.IlmPolicy;
 import dev.observers.search.IndexTemplate;
@@ -29,25 +33,22 @@ import dev.observers.search.Lifecycle;
 import dev.observers.search.LifecycleInstaller;
 import dev.observers.search.RetentionSweeper;
 import dev.observers.search.Search;
-import dev.observers.projection.ProjectionDefinition;
-import dev.observers.projection.ProjectionRefresher;
-import dev.observers.projection.ProjectionSchema;
-import dev.observers.projection.ProjectionSink;
 import dev.observers.search.SearchIndexer;
 import dev.observers.subscription.LogPump;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import org.jboss.logging.Logger;
-
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,11 +88,11 @@ public class Daemon {
     private BacklogGauges backlog;
     private SearchIndexer indexer;
     private Map<String, Projection> projections = Map.of();
+    private RetentionSweeper retention;
 
     /** A projection of the definitions file, checked against the database, ready to refresh. */
     private record Projection(ProjectionRefresher refresher, ProjectionSink.Meters meters) {
     }
-    private RetentionSweeper retention;
 
     @Inject
     public Daemon(ObserversConfig config, Postgres postgres, Redis redis, Vertx vertx, MeterRegistry registry,
@@ -223,10 +224,10 @@ public class Daemon {
      * first (table and view with id and data, a unique id, cascade queries that prepare): a mismatch
      * stops the start with every problem and where it is defined.
      */
-    private Map<String, Projection> projections(io.vertx.mutiny.sqlclient.Pool pool) {
+    private Map<String, Projection> projections(Pool pool) {
         List<ProjectionDefinition> defined = catalog.projections();
         List<ProjectionSchema.Shape> shapes = ProjectionSchema.check(pool, defined);
-        Map<String, Projection> out = new java.util.LinkedHashMap<>();
+        Map<String, Projection> out = new LinkedHashMap<>();
         for (int i = 0; i < defined.size(); i++) {
             ProjectionDefinition p = defined.get(i);
             out.put(p.subscription(), new Projection(new ProjectionRefresher(pool, p, shapes.get(i)),

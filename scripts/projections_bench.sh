@@ -59,7 +59,7 @@ caught_up() {
   await_true "$db_url" "SELECT COALESCE(bool_and(last_processed_id >= $1), false) FROM public.observer_checkpoints
                         WHERE listener_id LIKE 'projection:%'" "$daemon_pid" || { cat "$work/daemon.log" >&2; exit 1; }
 }
-metric() { curl -sf "http://127.0.0.1:$http_port/q/metrics" | awk -v m="$1" '$1 ~ "^"m"[{]" { s += $2 } END { printf "%d", s }'; }
+metric() { curl -sf "http://127.0.0.1:$http_port/q/metrics" | awk -v m="$1" '$1 ~ "^"m"([{]|$)" { s += $2 } END { printf "%d", s }'; }
 
 psql "$admin_url" -qtAX -c "DROP DATABASE IF EXISTS observers_projections" -c "CREATE DATABASE observers_projections" >/dev/null
 env $(env_of) "$root/scripts/observers" migrate >/dev/null 2>&1
@@ -99,6 +99,28 @@ q "CREATE SCHEMA blog;
        END IF;
        COMMIT;
        IF pause > 0 AND i % per_pause = 0 THEN PERFORM pg_sleep(pause); END IF;
+     END LOOP;
+   END \$\$;
+   -- the least a consumer can do: no daemon, no network, no commit-safe reading; every 20 ms, one
+   -- upsert of the posts logged since the last round, while blog.refreshing says so
+   CREATE TABLE blog.refreshing (run bool NOT NULL);
+   INSERT INTO blog.refreshing VALUES (false);
+   CREATE PROCEDURE blog.refresh_loop() LANGUAGE plpgsql AS \$\$
+   DECLARE done_pk bigint; top bigint;
+   BEGIN
+     SELECT max(pk_entity_change_log) INTO done_pk FROM core.tb_entity_change_log;
+     WHILE (SELECT run FROM blog.refreshing) LOOP
+       SELECT max(pk_entity_change_log) INTO top FROM core.tb_entity_change_log;
+       IF top > done_pk THEN
+         INSERT INTO blog.tv_post (id, data)
+           SELECT v.id, v.data FROM blog.v_post v WHERE v.id IN (SELECT object_id FROM core.tb_entity_change_log
+                                                                  WHERE pk_entity_change_log > done_pk AND pk_entity_change_log <= top)
+         ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data, updated_at = clock_timestamp()
+           WHERE blog.tv_post.data IS DISTINCT FROM EXCLUDED.data;
+         done_pk := top;
+       END IF;
+       COMMIT;
+       PERFORM pg_sleep(0.02);
      END LOOP;
    END \$\$;" >/dev/null
 
@@ -146,22 +168,55 @@ done
 # resumed after, so neither side measures a JIT compiling.
 q "CALL blog.write($(( 3 * WRITES )), false, 0, 0)" >/dev/null
 caught_up "$(q "SELECT max(pk_entity_change_log) FROM core.tb_entity_change_log")"
-with=0; without=0
+with=0; without=0; busy_with=0; busy_without=0; daemon_cores=0; reads=0; sql=0; busy_sql=0; burn=0; busy_burn=0
+# one pass of writes: its seconds, the machine's busy percent and the daemon's cores during it
+pass() {
+  local m0 d0 s t
+  m0=$(machine_ticks); d0=$(proc_ticks "$daemon_pid"); s=$(date +%s.%N)
+  q "CALL blog.write($WRITES, false, 0, 0)" >/dev/null
+  t=$(awk -v s="$s" -v e="$(date +%s.%N)" 'BEGIN { printf "%.3f", e - s }')
+  echo "$t $(machine_busy "$m0" "$(machine_ticks)") $(cores_used "$d0" "$(proc_ticks "$daemon_pid")" "$t")"
+}
 for round in 1 2; do
   q "CHECKPOINT" >/dev/null
-  t=$(secs q "CALL blog.write($WRITES, false, 0, 0)")
-  with=$(awk -v a="$with" -v b="$t" 'BEGIN { print a + b }')
+  r=$(metric observer_log_reads_total)
+  read -r t b d < <(pass)
+  reads=$(( reads + $(metric observer_log_reads_total) - r ))
+  with=$(awk -v a="$with" -v b="$t" 'BEGIN { print a + b }'); busy_with=$(( busy_with + b ))
+  daemon_cores=$(awk -v a="$daemon_cores" -v b="$d" 'BEGIN { print a + b / 2 }')
   caught_up "$(q "SELECT max(pk_entity_change_log) FROM core.tb_entity_change_log")"
   q "CHECKPOINT" >/dev/null
   kill -STOP "$daemon_pid"
-  t=$(secs q "CALL blog.write($WRITES, false, 0, 0)")
+  read -r t b d < <(pass)
   kill -CONT "$daemon_pid"
-  without=$(awk -v a="$without" -v b="$t" 'BEGIN { print a + b }')
+  without=$(awk -v a="$without" -v b="$t" 'BEGIN { print a + b }'); busy_without=$(( busy_without + b ))
+  caught_up "$(q "SELECT max(pk_entity_change_log) FROM core.tb_entity_change_log")"
+  # the machine's own ceiling, daemon paused: the same writes beside the SQL-only refresher, then
+  # beside one thread that only burns CPU
+  q "CHECKPOINT" >/dev/null
+  kill -STOP "$daemon_pid"
+  q "UPDATE blog.refreshing SET run = true"
+  q "CALL blog.refresh_loop()" & refresher=$!
+  read -r t b d < <(pass)
+  q "UPDATE blog.refreshing SET run = false"; wait "$refresher"
+  sql=$(awk -v a="$sql" -v b="$t" 'BEGIN { print a + b }'); busy_sql=$(( busy_sql + b ))
+  q "CHECKPOINT" >/dev/null
+  (while :; do :; done) & burner=$!
+  read -r t b d < <(pass)
+  kill "$burner"; wait "$burner" 2>/dev/null || true
+  burn=$(awk -v a="$burn" -v b="$t" 'BEGIN { print a + b }'); busy_burn=$(( busy_burn + b ))
+  kill -CONT "$daemon_pid"
   caught_up "$(q "SELECT max(pk_entity_change_log) FROM core.tb_entity_change_log")"
 done
-printf '\n%-52s %14s\n' "writers (2 x $WRITES single-row transactions)" "writes/s"
-awk -v t="$without" -v n="$WRITES" 'BEGIN { printf "%-52s %14d\n", "daemon paused", 2 * n / t }'
-awk -v t="$with" -v n="$WRITES" -v o="$without" 'BEGIN { printf "%-52s %14d  (%.0f %%)\n", "daemon refreshing tv_post beside them", 2 * n / t, 100 * o / t }'
+printf '\n%-52s %14s %14s %13s\n' "writers (2 x $WRITES single-row transactions)" "writes/s" "machine busy" "daemon cores"
+awk -v t="$without" -v n="$WRITES" -v b="$busy_without" 'BEGIN { printf "%-52s %14d %13d%% %13s\n", "daemon paused", 2 * n / t, b / 2, "0" }'
+awk -v t="$with" -v n="$WRITES" -v o="$without" -v b="$busy_with" -v d="$daemon_cores" 'BEGIN {
+  printf "%-52s %14d %13d%% %13.2f  (%.0f %%)\n", "daemon refreshing tv_post beside them", 2 * n / t, b / 2, d, 100 * o / t }'
+printf '    the daemon read the change log %d times during its %d writes\n' "$reads" $(( 2 * WRITES ))
+awk -v t="$sql" -v n="$WRITES" -v o="$without" -v b="$busy_sql" 'BEGIN {
+  printf "%-52s %14d %13d%% %13s  (%.0f %%)\n", "SQL-only refresher, every 20 ms (no daemon)", 2 * n / t, b / 2, "-", 100 * o / t }'
+awk -v t="$burn" -v n="$WRITES" -v o="$without" -v b="$busy_burn" 'BEGIN {
+  printf "%-52s %14d %13d%% %13s  (%.0f %%)\n", "one thread burning CPU (no database work)", 2 * n / t, b / 2, "-", 100 * o / t }'
 awk -v t="$sync" -v n="$WRITES" -v o="$without" 'BEGIN { printf "%-52s %14d  (%.0f %%)\n", "refreshing tv_post in each transaction", n / t, 100 * o / 2 / t }'
 
 # freshness at half the daemon's last rate: a batch of single-row writes every 100 ms for FRESH_SECS

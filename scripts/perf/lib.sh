@@ -12,3 +12,15 @@ await_true() {
              done || true)
   [ "$found" = t ]
 }
+
+# proc_ticks <pid>: CPU ticks (user + system, all threads) a process has used so far.
+proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# machine_ticks: "<busy> <total>" CPU ticks of the whole machine so far (busy = all but idle and iowait).
+machine_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
+
+# cores_used <ticks before> <ticks after> <seconds>: cores' worth of CPU between two proc_ticks.
+cores_used() { awk -v a="$1" -v b="$2" -v s="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz / s }'; }
+
+# machine_busy "<busy> <total>" "<busy> <total>": percent of the machine's CPU busy between two machine_ticks.
+machine_busy() { awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'; }

@@ -3,8 +3,8 @@ package dev.observers.action;
 import dev.observers.changelog.ChangeEvent;
 
 /**
- * One configured action, ready to run. {@link #execute} is blocking and is called on a virtual
- * thread, one attempt per call; the dispatcher owns timeouts (it interrupts the thread), retries,
+ * One configured action, ready to run. {@link #execute} may block and is then called on a virtual
+ * thread (unless it is {@link #inline}), one attempt per call; the dispatcher owns timeouts (it interrupts the thread), retries,
  * circuit breaking and the dead-letter queue. An implementation must be safe to call concurrently.
  */
 public interface Action {
@@ -18,6 +18,15 @@ public interface Action {
      */
     default String target() {
         return null;
+    }
+
+    /**
+     * True for an action that neither blocks nor waits on anything remote (writing a log line): it then
+     * runs on the thread that dispatches the event, with no thread, timeout or concurrency slot of its
+     * own, and only a failed attempt's retries move to a thread of their own.
+     */
+    default boolean inline() {
+        return false;
     }
 
     /** Runs one attempt. Returns normally on success. */

@@ -56,6 +56,11 @@ public final class LogAction implements Action {
     }
 
     @Override
+    public boolean inline() {
+        return true;
+    }
+
+    @Override
     public void execute(ChangeEvent event, Invocation invocation) {
         if (LOG.isEnabled(level)) {
             LOG.log(level, message.render(EventJson.of(event)));

@@ -26,6 +26,7 @@ public final class ConfigCheck {
             Map.entry("observers.checkpoint.interval-ms", new Range(1, 3_600_000)),
             Map.entry("observers.listener.batch-size", new Range(1, 100_000)),
             Map.entry("observers.listener.poll-interval-ms", new Range(10, 3_600_000)),
+            Map.entry("observers.listener.min-read-interval-ms", new Range(0, 1_000)),
             Map.entry("observers.listener.max-in-flight", new Range(1, 1_000_000)),
             Map.entry("observers.projections.linger-ms", new Range(0, 60_000)),
             Map.entry("observers.max-concurrent-actions", new Range(1, 100_000)),

@@ -247,6 +247,14 @@ public interface ObserversConfig {
         @WithDefault("1000")
         long pollIntervalMs();
 
+        /**
+         * After a read that found nothing more, the next read waits until this long after the last one
+         * began, so single-row commits arriving faster than that are read in groups rather than one
+         * query (and one wake-up) each. Adds at most this much latency; 0 reads on every wake-up.
+         */
+        @WithDefault("2")
+        long minReadIntervalMs();
+
         /** Events read but not yet complete, at most; reading pauses above it, so memory never grows with a backlog. */
         @WithDefault("10000")
         int maxInFlight();

@@ -35,6 +35,7 @@ public final class Dedup {
     private static final Duration CLAIM_MARGIN = Duration.ofSeconds(5);
 
     private final DedupStore store;
+    private final boolean enabled;
     private final String prefix;
     private final String instance;
     private final Duration window;
@@ -55,6 +56,7 @@ public final class Dedup {
     public Dedup(DedupStore store, String keyPrefix, String instance, Duration window, boolean failClosed,
                  MeterRegistry registry, Clock clock) {
         this.store = store;
+        this.enabled = store != DedupStore.NONE;
         this.prefix = keyPrefix + "dedup:";
         this.instance = instance;
         this.window = window;
@@ -66,6 +68,11 @@ public final class Dedup {
                 .description("Actions run without a dedup check because Redis was unavailable").register(registry);
         Gauge.builder("observer_dedup_available", this, d -> d.available() ? 1 : 0)
                 .description("1 while the dedup store answers").register(registry);
+    }
+
+    /** False without a store ({@link DedupStore#NONE}): nothing is claimed or marked, and keys need not be built. */
+    public boolean enabled() {
+        return enabled;
     }
 
     /** The key of one action of one event for one listener. */
@@ -80,7 +87,7 @@ public final class Dedup {
      * unchecked). Fail-closed: waits until Redis answers.
      */
     public Set<String> claimUnlessDone(Collection<String> keys, Duration longestTimeout) throws InterruptedException {
-        if (keys.isEmpty()) {
+        if (keys.isEmpty() || !enabled) {
             return Set.of();
         }
         Duration ttl = longestTimeout.plus(CLAIM_MARGIN);
@@ -97,15 +104,28 @@ public final class Dedup {
      * from concurrent actions are written together, one pipelined round trip per group.
      */
     public void markDone(String key) throws InterruptedException {
-        CompletableFuture<Void> stored = new CompletableFuture<>();
-        doneQueue.add(new PendingDone(key, stored));
-        startWriter();
         try {
-            stored.get();
+            markDoneLater(key).get();
         } catch (ExecutionException e) {
             throw new IllegalStateException("writing a dedup mark failed", e.getCause());
         }
     }
+
+    /**
+     * Queues the mark and returns at once; the future completes once it is stored (or skipped,
+     * fail-open), on the writer's thread. Already complete when dedup is disabled.
+     */
+    public CompletableFuture<Void> markDoneLater(String key) {
+        if (!enabled) {
+            return DONE;
+        }
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        doneQueue.add(new PendingDone(key, stored));
+        startWriter();
+        return stored;
+    }
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private record PendingDone(String key, CompletableFuture<Void> stored) {
     }
@@ -140,7 +160,7 @@ public final class Dedup {
 
     /** Drops this instance's claim after the action failed for good, so a later retry runs. */
     public void release(String key) {
-        if (!outage()) {
+        if (enabled && !outage()) {
             try {
                 store.release(key, instance);
             } catch (DedupUnavailableException e) {

@@ -11,18 +11,21 @@ import java.util.Set;
 public interface DedupStore {
 
     /** No store: nothing is ever done, every action runs (dedup disabled). */
+    DedupStore NONE = new DedupStore() {
+        public Set<String> claimUnlessDone(Collection<String> keys, String instance, Duration ttl) {
+            return Set.of();
+        }
+
+        public void markDone(Collection<String> keys, Duration window) {
+        }
+
+        public void release(String key, String instance) {
+        }
+    };
+
+    /** {@link #NONE}. */
     static DedupStore none() {
-        return new DedupStore() {
-            public Set<String> claimUnlessDone(Collection<String> keys, String instance, Duration ttl) {
-                return Set.of();
-            }
-
-            public void markDone(Collection<String> keys, Duration window) {
-            }
-
-            public void release(String key, String instance) {
-            }
-        };
+        return NONE;
     }
 
     /**

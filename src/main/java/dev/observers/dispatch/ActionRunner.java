@@ -94,13 +94,41 @@ public final class ActionRunner {
      */
     public Result run(ChangeEvent event, ObserverRun run, PlannedAction planned, String idempotencyKey,
                       OnSuccess onSuccess) throws InterruptedException {
+        return attempts(event, run, planned, idempotencyKey, onSuccess, 1);
+    }
+
+    /**
+     * The first attempt of an {@link Action#inline} action, on the calling thread; null on success. A
+     * failure is then carried on by {@link #retry}, on a thread that may wait.
+     */
+    public ActionFailure firstAttempt(ChangeEvent event, ObserverRun run, PlannedAction planned, String idempotencyKey)
+            throws InterruptedException {
+        if (!planned.action().inline() || planned.action().target() != null) {
+            throw new IllegalArgumentException(planned.action().type() + " is not an inline action");
+        }
+        return attempt(event, new Invocation(run.observer(), 1, idempotencyKey, clock.instant().plus(planned.timeout())),
+                planned, OnSuccess.NOTHING);
+    }
+
+    /** Carries on an action whose first attempt failed with {@code failure}: its retries, as {@link #run} would. */
+    public Result retry(ChangeEvent event, ObserverRun run, PlannedAction planned, String idempotencyKey,
+                        OnSuccess onSuccess, ActionFailure failure) throws InterruptedException {
+        if (!failure.isTransient() || !run.retry().hasAttemptAfter(1)) {
+            return new Failed(failure, 1);
+        }
+        Thread.sleep(run.retry().delayAfter(1, ThreadLocalRandom.current().nextDouble()).toMillis());
+        return attempts(event, run, planned, idempotencyKey, onSuccess, 2);
+    }
+
+    private Result attempts(ChangeEvent event, ObserverRun run, PlannedAction planned, String idempotencyKey,
+                            OnSuccess onSuccess, int firstAttempt) throws InterruptedException {
         Action action = planned.action();
         CircuitBreaker breaker = action.target() == null ? null
                 : breakers.computeIfAbsent(action.target(), t -> newBreaker.get());
         Patience patience = run.maxWait().isPresent() ? new Patience(run.maxWait(), "max_wait_ms")
                 : new Patience(defaultMaxWait, "OBSERVERS_BREAKER_MAX_WAIT_MS");
         RetryPolicy retry = run.retry();
-        int attempt = 1;
+        int attempt = firstAttempt;
         while (true) {
             boolean probe = false;
             if (breaker != null) {
@@ -218,10 +246,13 @@ public final class ActionRunner {
         }
     }
 
-    /** One attempt; null on success. */
+    /** One attempt; null on success. An inline action runs here, without a slot, a thread or a timeout. */
     private ActionFailure attempt(ChangeEvent event, Invocation invocation, PlannedAction planned, OnSuccess onSuccess)
             throws InterruptedException {
         Action action = planned.action();
+        if (action.inline()) {
+            return attemptInline(event, invocation, action, onSuccess);
+        }
         slots.acquire();
         long start = System.nanoTime();
         long took;
@@ -254,6 +285,27 @@ public final class ActionRunner {
             slots.release();
         }
         metrics.attempt(action.type(), Duration.ofNanos(took),
+                failure == null ? null : failure.errorType());
+        return failure;
+    }
+
+    private ActionFailure attemptInline(ChangeEvent event, Invocation invocation, Action action, OnSuccess onSuccess)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        ActionFailure failure;
+        try {
+            action.execute(event, invocation);
+            failure = null;
+        } catch (ActionFailure af) {
+            failure = af;
+        } catch (RuntimeException e) {
+            failure = new ActionFailure(ActionFailure.Kind.TRANSIENT, "unexpected",
+                    action.type() + " failed unexpectedly: " + e, e);
+        }
+        if (failure == null) {
+            onSuccess.succeeded();
+        }
+        metrics.attempt(action.type(), Duration.ofNanos(System.nanoTime() - start),
                 failure == null ? null : failure.errorType());
         return failure;
     }

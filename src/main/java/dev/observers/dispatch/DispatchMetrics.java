@@ -5,8 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The dispatch meters, under the names of FraiseQL's performance guide that users already alert
@@ -20,6 +22,8 @@ public final class DispatchMetrics {
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
     private final Counter deadLettered;
     private final Counter alerts;
+    private final Timer untilStart;
+    private final Timer untilDone;
 
     public DispatchMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -27,6 +31,32 @@ public final class DispatchMetrics {
                 .description("Items written to the dead-letter table").register(registry);
         this.alerts = Counter.builder("observer_alerts_total")
                 .description("Failures of observers with on_failure: alert").register(registry);
+        this.untilStart = delay("start", "From the change-log row's created_at to its event's actions starting");
+        this.untilDone = delay("done", "From the change-log row's created_at to its event being complete");
+    }
+
+    private Timer delay(String stage, String description) {
+        return Timer.builder("observer_event_delay_seconds").description(description).tag("stage", stage)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
+    }
+
+    /** An event's actions start now; {@code createdAt} is its row's (null when the row has none). */
+    void started(Instant createdAt) {
+        record(untilStart, createdAt);
+    }
+
+    /** An event is complete now. */
+    void done(Instant createdAt) {
+        record(untilDone, createdAt);
+    }
+
+    private static void record(Timer timer, Instant createdAt) {
+        if (createdAt != null) {
+            long nanos = Duration.between(createdAt, Instant.now()).toNanos();
+            timer.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        }
     }
 
     /** One attempt finished: counted as executed, and as failed with its error type when it failed. */

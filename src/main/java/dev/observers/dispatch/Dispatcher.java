@@ -1,6 +1,7 @@
 package dev.observers.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.observers.action.ActionFailure;
 import dev.observers.changelog.ChangeEvent;
 import dev.observers.dedup.Dedup;
 import org.jboss.logging.Logger;
@@ -8,11 +9,12 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
@@ -31,6 +33,8 @@ public final class Dispatcher {
     }
 
     private final String listenerId;
+    private final ActionRunner runner;
+    private final Dedup dedup;
     private final RunExecutor executor;
     private final DeadLetterStore deadLetters;
     private final Function<ChangeEvent, JsonNode> eventJson;
@@ -41,19 +45,119 @@ public final class Dispatcher {
     public Dispatcher(String listenerId, ActionRunner runner, DeadLetterStore deadLetters,
                       Function<ChangeEvent, JsonNode> eventJson, DispatchMetrics metrics, Dedup dedup) {
         this.listenerId = listenerId;
+        this.runner = runner;
+        this.dedup = dedup;
         this.executor = new RunExecutor(listenerId, runner, dedup);
         this.deadLetters = deadLetters;
         this.eventJson = eventJson;
         this.metrics = metrics;
     }
 
-    /** Queues {@code event} behind earlier events of its entity; an event with no runs completes at once. */
+    /**
+     * Queues {@code event} behind earlier events of its entity; an event with no runs completes at once.
+     * When its entity has nothing running and every action is {@link dev.observers.action.Action#inline},
+     * its actions run here, on the caller's thread: no hand-off for the cheapest path.
+     */
     public void submit(ChangeEvent event, List<ObserverRun> runs, Runnable onComplete) {
         if (runs.isEmpty()) {
             onComplete.run();
             return;
         }
-        lanes.submit(event.entityKey(), new Job(event, runs, onComplete));
+        Job job = new Job(event, runs, onComplete);
+        if (inline(runs) && lanes.enterIfIdle(event.entityKey())) {
+            runInline(job);
+        } else {
+            lanes.submit(event.entityKey(), job);
+        }
+    }
+
+    /** Whether every action of {@code runs} runs inline: no gate to settle, no refusal to record, no target. */
+    private static boolean inline(List<ObserverRun> runs) {
+        for (ObserverRun run : runs) {
+            if (run.refusal().isPresent() || run.gate().isPresent()) {
+                return false;
+            }
+            for (PlannedAction a : run.actions()) {
+                if (!a.action().inline() || a.action().target() != null) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** One failed first attempt of an inline action, to be retried on a thread. */
+    private record Retry(ObserverRun run, PlannedAction action, ActionFailure failure) {
+    }
+
+    /**
+     * First attempts on this thread, their done marks queued; retries of failed ones on a thread of
+     * their own, the lane held until they end. The event completes once its marks are stored.
+     */
+    private void runInline(Job job) {
+        ChangeEvent event = job.event();
+        metrics.started(event.timestamp());
+        List<Retry> retries = null;
+        List<CompletableFuture<Void>> marks = null;
+        try {
+            for (ObserverRun run : job.runs()) {
+                for (PlannedAction action : run.actions()) {
+                    ActionFailure failure = runner.firstAttempt(event, run, action,
+                            RunExecutor.idempotencyKey(event, run, action));
+                    if (failure != null) {
+                        retries = retries == null ? new ArrayList<>() : retries;
+                        retries.add(new Retry(run, action, failure));
+                    } else if (dedup.enabled()) {
+                        marks = marks == null ? new ArrayList<>() : marks;
+                        marks.add(dedup.markDoneLater(executor.dedupKey(event, run, action)));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        List<CompletableFuture<Void>> stored = marks == null ? List.of() : marks;
+        if (retries != null) {
+            List<Retry> failed = retries;
+            threads.submit(() -> {
+                try {
+                    for (Retry r : failed) {
+                        RunExecutor.ActionOutcome outcome = executor.retryInline(event, r.run(), r.action(), r.failure());
+                        if (outcome instanceof RunExecutor.Failed(PlannedAction action, var failure, int attempts)) {
+                            fail(event, r.run(), action, failure.getMessage(), StoredDeadLetter.ACTION_FAILED, attempts);
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                lanes.done(event.entityKey());
+                completeOnceStored(job, stored);
+            });
+            return;
+        }
+        lanes.done(event.entityKey());
+        completeOnceStored(job, stored);
+    }
+
+    private void completeOnceStored(Job job, List<CompletableFuture<Void>> marks) {
+        if (marks.isEmpty()) {
+            complete(job);
+            return;
+        }
+        CompletableFuture.allOf(marks.toArray(CompletableFuture[]::new)).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                LOG.warnf("listener %s: a dedup mark of event %s (row %d) was not stored: %s", listenerId,
+                        job.event().id(), job.event().pk(), failure.getMessage());
+            }
+            complete(job);
+        });
+    }
+
+    private void complete(Job job) {
+        metrics.done(job.event().timestamp());
+        job.onComplete().run();
     }
 
     /** Records a row that is not an event, then completes it. */
@@ -81,17 +185,23 @@ public final class Dispatcher {
     private void start(Job job) {
         threads.submit(() -> {
             try {
+                metrics.started(job.event().timestamp());
                 process(job);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
             lanes.done(job.event().entityKey());
-            job.onComplete().run();
+            complete(job);
         });
     }
 
+    /** The observers of one event in parallel; a single one on this thread. */
     private void process(Job job) throws InterruptedException {
+        if (job.runs().size() == 1) {
+            processRun(job.event(), job.runs().getFirst());
+            return;
+        }
         List<Future<?>> runs = new ArrayList<>(job.runs().size());
         for (ObserverRun run : job.runs()) {
             runs.add(threads.submit(() -> {

@@ -38,6 +38,18 @@ public final class Lanes<T> {
         }
     }
 
+    /**
+     * Claims {@code key}'s lane for an item the caller runs itself, when nothing of that key is running or
+     * waiting; the caller then calls {@link #done} as for a started item. False when the lane is busy.
+     */
+    public synchronized boolean enterIfIdle(String key) {
+        if (waiting.containsKey(key)) {
+            return false;
+        }
+        waiting.put(key, new ArrayDeque<>());
+        return true;
+    }
+
     /** The running item of {@code key} finished; starts the next one of that lane, if any. */
     public void done(String key) {
         T next;

@@ -50,6 +50,9 @@ public final class ObserverEventHandler implements EventHandler {
                 case Event e -> {
                     List<ObserverRun> runs = current.plan(e.event());
                     planned.add(new Planned(e, runs));
+                    if (!dedup.enabled()) {
+                        continue;
+                    }
                     for (ObserverRun run : runs) {
                         for (PlannedAction a : run.actions()) {
                             keys.add(dedup.key(listenerId, e.event(), run.observer(), a.index()));

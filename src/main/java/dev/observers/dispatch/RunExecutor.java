@@ -115,23 +115,31 @@ public final class RunExecutor {
         };
     }
 
-    /** The actions in parallel on {@code subject} (the event, enriched by the gate), keyed by {@code event}. */
+    /**
+     * The actions in parallel on {@code subject} (the event, enriched by the gate), keyed by {@code event};
+     * a single action runs on the calling thread.
+     */
     private List<ActionOutcome> runActions(ChangeEvent event, ChangeEvent subject, ObserverRun run, Claim claim)
             throws InterruptedException {
         List<PlannedAction> actions = run.actions();
         List<String> keys = new ArrayList<>(actions.size());
         Duration longest = Duration.ZERO;
         for (PlannedAction a : actions) {
-            keys.add(dedup.key(listenerId, event, run.observer(), a.index()));
+            keys.add(dedupKey(event, run, a));
             longest = a.timeout().compareTo(longest) > 0 ? a.timeout() : longest;
         }
-        Set<String> done = claim == Claim.CLAIM ? dedup.claimUnlessDone(keys, longest) : Set.of();
+        Set<String> done = claim == Claim.CLAIM && dedup.enabled() ? dedup.claimUnlessDone(keys, longest) : Set.of();
+        if (actions.size() == 1) {
+            PlannedAction action = actions.getFirst();
+            return List.of(isDone(done, keys.getFirst()) ? new AlreadyDone(action)
+                    : runAction(event, subject, run, action, keys.getFirst()));
+        }
         try (ExecutorService forks = Executors.newThreadPerTaskExecutor(ACTION_THREADS)) {
             List<Future<ActionOutcome>> running = new ArrayList<>(actions.size());
             for (int i = 0; i < actions.size(); i++) {
                 PlannedAction action = actions.get(i);
                 String key = keys.get(i);
-                running.add(done.contains(key) ? CompletableFuture.completedFuture(new AlreadyDone(action))
+                running.add(isDone(done, key) ? CompletableFuture.completedFuture(new AlreadyDone(action))
                         : forks.submit(() -> runAction(event, subject, run, action, key)));
             }
             List<ActionOutcome> outcomes = new ArrayList<>(actions.size());
@@ -142,16 +150,52 @@ public final class RunExecutor {
         }
     }
 
+    private static boolean isDone(Set<String> done, String key) {
+        return key != null && done.contains(key);
+    }
+
+    /** The dedup key of one action of {@code event}; null when dedup is disabled. */
+    String dedupKey(ChangeEvent event, ObserverRun run, PlannedAction action) {
+        return dedup.enabled() ? dedup.key(listenerId, event, run.observer(), action.index()) : null;
+    }
+
+    static String idempotencyKey(ChangeEvent event, ObserverRun run, PlannedAction action) {
+        return event.id() + ":" + run.observer() + ":" + action.index();
+    }
+
     private ActionOutcome runAction(ChangeEvent event, ChangeEvent subject, ObserverRun run, PlannedAction action,
                                     String dedupKey) throws InterruptedException {
-        String idempotencyKey = event.id() + ":" + run.observer() + ":" + action.index();
-        return switch (runner.run(subject, run, action, idempotencyKey, () -> dedup.markDone(dedupKey))) {
+        return outcome(action, dedupKey, runner.run(subject, run, action, idempotencyKey(event, run, action),
+                () -> markDone(dedupKey)));
+    }
+
+    /**
+     * Carries on an inline action whose first attempt, made by the caller on its own thread, failed with
+     * {@code failure}: its retries, then its outcome as {@link #execute} would report it.
+     */
+    public ActionOutcome retryInline(ChangeEvent event, ObserverRun run, PlannedAction action, ActionFailure failure)
+            throws InterruptedException {
+        String dedupKey = dedupKey(event, run, action);
+        return outcome(action, dedupKey, runner.retry(event, run, action, idempotencyKey(event, run, action),
+                () -> markDone(dedupKey), failure));
+    }
+
+    private ActionOutcome outcome(PlannedAction action, String dedupKey, ActionRunner.Result result) {
+        return switch (result) {
             case ActionRunner.Succeeded(int attempts) -> new Succeeded(action, attempts);
             case ActionRunner.Failed(ActionFailure failure, int attempts) -> {
-                dedup.release(dedupKey);
+                if (dedupKey != null) {
+                    dedup.release(dedupKey);
+                }
                 yield new Failed(action, failure, attempts);
             }
         };
+    }
+
+    private void markDone(String dedupKey) throws InterruptedException {
+        if (dedupKey != null) {
+            dedup.markDone(dedupKey);
+        }
     }
 
     /** One action's outcome; on interruption or an unexpected error the run's other actions are stopped. */

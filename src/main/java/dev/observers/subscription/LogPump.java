@@ -24,8 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Reads the change log for every subscription of this daemon, on one thread. Subscriptions that want
  * rows share one read while their positions lie within one batch of each other, and its rows are mapped
  * to events once; one that has fallen further behind (or was held back by its own in-flight bound)
- * reads on its own from its cursor until it is close to the others again. Woken by NOTIFY, by completions, or by the poll interval, so a
- * lost notification costs latency only.
+ * reads on its own from its cursor until it is close to the others again. Woken by NOTIFY, by completions,
+ * or by the poll interval, so a lost notification costs latency only. After a read that found nothing more
+ * it reads again no sooner than the minimum read interval after that read began: a stream of single-row
+ * commits is then read a few rows at a time instead of one query per commit.
  */
 public final class LogPump {
 
@@ -59,6 +61,7 @@ public final class LogPump {
 
     private final ChangeLogReader reader;
     private final Duration pollInterval;
+    private final long minReadIntervalNanos;
     private final Round beforeEachRound;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final Wakeup wakeup = new Wakeup();
@@ -68,9 +71,10 @@ public final class LogPump {
     private volatile String lastError;
     private Thread thread;
 
-    public LogPump(ChangeLogReader reader, Duration pollInterval, Round beforeEachRound) {
+    public LogPump(ChangeLogReader reader, Duration pollInterval, Duration minReadInterval, Round beforeEachRound) {
         this.reader = reader;
         this.pollInterval = pollInterval;
+        this.minReadIntervalNanos = minReadInterval.toNanos();
         this.beforeEachRound = beforeEachRound;
     }
 
@@ -131,11 +135,17 @@ public final class LogPump {
         while (!stopping) {
             try {
                 beforeEachRound.run();
+                long began = System.nanoTime();
+                long readsBefore = reads.get();
                 boolean more = round();
                 failures = 0;
                 lastError = null;
                 if (!more) {
                     wakeup.await(sleep());
+                    long early = minReadIntervalNanos - (System.nanoTime() - began);
+                    if (early > 0 && reads.get() != readsBefore && !stopping) {
+                        Thread.sleep(Duration.ofNanos(early));
+                    }
                 }
             } catch (InterruptedException e) {
                 return;

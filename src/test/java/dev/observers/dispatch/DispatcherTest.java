@@ -260,4 +260,76 @@ class DispatcherTest {
             assertThat(d.error()).contains("status");
         });
     }
+
+    /** An inline test action: runs on the thread that dispatches the event. */
+    private record InlineAction(Step step) implements Action {
+        interface Step {
+            void run(ChangeEvent e, Invocation i) throws ActionFailure;
+        }
+
+        public String type() {
+            return "log";
+        }
+
+        public boolean inline() {
+            return true;
+        }
+
+        public void execute(ChangeEvent event, Invocation invocation) throws ActionFailure {
+            step.run(event, invocation);
+        }
+    }
+
+    @Test
+    void inlineActionsRunOnTheSubmittingThreadAndTheEventIsCompleteWhenSubmitReturns() {
+        List<String> threads = new CopyOnWriteArrayList<>();
+        AtomicInteger completed = new AtomicInteger();
+        Action log = new InlineAction((e, i) -> threads.add(Thread.currentThread().getName()));
+
+        for (int n = 0; n < 5; n++) {
+            dispatcher.submit(event("Post", UUID.randomUUID()), List.of(run("a", RetryPolicy.DEFAULT, FailurePolicy.DLQ, log),
+                    run("b", RetryPolicy.DEFAULT, FailurePolicy.DLQ, log, log)), completed::incrementAndGet);
+        }
+
+        assertThat(completed.get()).isEqualTo(5);
+        assertThat(threads).hasSize(15).containsOnly(Thread.currentThread().getName());
+        assertThat(registry.get("observer_event_delay_seconds").tag("stage", "done").timer().count()).isEqualTo(5);
+        assertThat(registry.get("observer_actions_executed_total").tag("action_type", "log").counter().count()).isEqualTo(15);
+    }
+
+    @Test
+    void aFailingInlineActionIsRetriedOffTheSubmittingThreadWhileItsEntityWaitsAndOthersGoOn() throws Exception {
+        UUID poisoned = UUID.randomUUID();
+        List<String> order = new CopyOnWriteArrayList<>();
+        AtomicInteger attempts = new AtomicInteger();
+        Action log = new InlineAction((e, i) -> {
+            if (e.entityId().equals(poisoned) && e.data().get("seq").asLong() == 1) {
+                attempts.incrementAndGet();
+                throw ActionFailure.transientFailure("unexpected", "cannot render");
+            }
+            order.add(e.entityId().equals(poisoned) ? "poisoned-" + e.pk() : "other");
+        });
+        RetryPolicy retry = new RetryPolicy(3, 200, 1000, BackoffStrategy.FIXED);
+        CountDownLatch done = new CountDownLatch(12);
+
+        long began = System.nanoTime();
+        dispatcher.submit(event("Order", poisoned), List.of(run("orders", retry, FailurePolicy.DLQ, log)), done::countDown);
+        dispatcher.submit(event("Order", poisoned), List.of(run("orders", retry, FailurePolicy.DLQ, log)), done::countDown);
+        for (int n = 0; n < 10; n++) {
+            dispatcher.submit(event("Order", UUID.randomUUID()), List.of(run("orders", retry, FailurePolicy.DLQ, log)),
+                    done::countDown);
+        }
+        long submitMs = (System.nanoTime() - began) / 1_000_000;
+
+        assertThat(submitMs).as("the retries' 2 x 200 ms backoff is not spent on the submitting thread").isLessThan(300);
+        assertThat(order).containsOnly("other").hasSize(10);
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(attempts.get()).isEqualTo(3);
+        assertThat(order).last().isEqualTo("poisoned-2");
+        assertThat(deadLetters).singleElement().satisfies(d -> {
+            assertThat(d.attempts()).isEqualTo(3);
+            assertThat(d.changeLogPk()).isEqualTo(1);
+            assertThat(d.actionType()).isEqualTo("log");
+        });
+    }
 }

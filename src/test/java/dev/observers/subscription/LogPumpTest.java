@@ -77,7 +77,7 @@ class LogPumpTest {
     @BeforeEach
     void emptyLog() {
         pool.query("TRUNCATE core.tb_entity_change_log").execute().await().indefinitely();
-        pump = new LogPump(new ChangeLogReader(pool), Duration.ofMillis(20), () -> { });
+        pump = new LogPump(new ChangeLogReader(pool), Duration.ofMillis(20), Duration.ZERO, () -> { });
     }
 
     @AfterEach
@@ -131,6 +131,29 @@ class LogPumpTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> sinks.stream().allMatch(s -> s.pks.size() == 7_500));
         assertThat(pump.reads() - readsBefore).isEqualTo(pump.rounds() - roundsBefore);
         sinks.forEach(s -> assertThat(s.pks.subList(5_000, 7_500)).containsExactlyElementsOf(more));
+    }
+
+    @Test
+    void aStreamOfSingleRowCommitsIsReadInGroupsNoMoreOftenThanTheMinimumReadInterval() throws InterruptedException {
+        pump = new LogPump(new ChangeLogReader(pool), Duration.ofSeconds(10), Duration.ofMillis(100), () -> { });
+        Sink sink = new Sink();
+        subscribe("trickle", 0, 1, sink, 10_000, 1_000);
+        pump.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> pump.reads() > 0);
+        long readsBefore = pump.reads();
+        long began = System.nanoTime();
+        List<Long> rows = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            rows.addAll(insert(1, 1));
+            pump.wake();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.pks.size() == 100);
+        long elapsedMs = (System.nanoTime() - began) / 1_000_000;
+
+        assertThat(sink.pks).containsExactlyElementsOf(rows);
+        assertThat(pump.reads() - readsBefore).as("100 wake-ups in %d ms", elapsedMs)
+                .isLessThan(100)
+                .isLessThanOrEqualTo(elapsedMs / 100 + 2);
     }
 
     @Test

@@ -33,6 +33,7 @@ public final class Dedup {
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final Duration CLAIM_MARGIN = Duration.ofSeconds(5);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final DedupStore store;
     private final boolean enabled;
@@ -124,8 +125,6 @@ public final class Dedup {
         startWriter();
         return stored;
     }
-
-    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private record PendingDone(String key, CompletableFuture<Void> stored) {
     }

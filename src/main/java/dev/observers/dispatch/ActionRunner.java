@@ -97,13 +97,18 @@ public final class ActionRunner {
         return attempts(event, run, planned, idempotencyKey, onSuccess, 1);
     }
 
+    /** Whether {@code action}'s first attempt may run on the dispatching thread: inline, and no breaker to wait on. */
+    public static boolean runsInline(Action action) {
+        return action.inline() && action.target() == null;
+    }
+
     /**
      * The first attempt of an {@link Action#inline} action, on the calling thread; null on success. A
      * failure is then carried on by {@link #retry}, on a thread that may wait.
      */
     public ActionFailure firstAttempt(ChangeEvent event, ObserverRun run, PlannedAction planned, String idempotencyKey)
             throws InterruptedException {
-        if (!planned.action().inline() || planned.action().target() != null) {
+        if (!runsInline(planned.action())) {
             throw new IllegalArgumentException(planned.action().type() + " is not an inline action");
         }
         return attempt(event, new Invocation(run.observer(), 1, idempotencyKey, clock.instant().plus(planned.timeout())),
@@ -270,9 +275,7 @@ public final class ActionRunner {
                 failure = ActionFailure.transientFailure("timeout",
                         action.type() + " timed out after " + planned.timeout().toMillis() + " ms");
             } catch (ExecutionException e) {
-                failure = e.getCause() instanceof ActionFailure af ? af
-                        : new ActionFailure(ActionFailure.Kind.TRANSIENT, "unexpected",
-                        action.type() + " failed unexpectedly: " + e.getCause(), e.getCause());
+                failure = e.getCause() instanceof ActionFailure af ? af : unexpected(action, e.getCause());
             } catch (InterruptedException e) {
                 f.cancel(true);
                 throw e;
@@ -299,8 +302,7 @@ public final class ActionRunner {
         } catch (ActionFailure af) {
             failure = af;
         } catch (RuntimeException e) {
-            failure = new ActionFailure(ActionFailure.Kind.TRANSIENT, "unexpected",
-                    action.type() + " failed unexpectedly: " + e, e);
+            failure = unexpected(action, e);
         }
         if (failure == null) {
             onSuccess.succeeded();
@@ -308,6 +310,12 @@ public final class ActionRunner {
         metrics.attempt(action.type(), Duration.ofNanos(System.nanoTime() - start),
                 failure == null ? null : failure.errorType());
         return failure;
+    }
+
+    /** What an action that threw something other than an {@link ActionFailure} failed with: transient. */
+    private static ActionFailure unexpected(Action action, Throwable cause) {
+        return new ActionFailure(ActionFailure.Kind.TRANSIENT, "unexpected",
+                action.type() + " failed unexpectedly: " + cause, cause);
     }
 
     /** Stops the attempts in flight; the owner calls it once every dispatcher sharing this runner has stopped. */

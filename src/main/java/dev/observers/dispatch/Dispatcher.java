@@ -33,8 +33,6 @@ public final class Dispatcher {
     }
 
     private final String listenerId;
-    private final ActionRunner runner;
-    private final Dedup dedup;
     private final RunExecutor executor;
     private final DeadLetterStore deadLetters;
     private final Function<ChangeEvent, JsonNode> eventJson;
@@ -45,8 +43,6 @@ public final class Dispatcher {
     public Dispatcher(String listenerId, ActionRunner runner, DeadLetterStore deadLetters,
                       Function<ChangeEvent, JsonNode> eventJson, DispatchMetrics metrics, Dedup dedup) {
         this.listenerId = listenerId;
-        this.runner = runner;
-        this.dedup = dedup;
         this.executor = new RunExecutor(listenerId, runner, dedup);
         this.deadLetters = deadLetters;
         this.eventJson = eventJson;
@@ -78,7 +74,7 @@ public final class Dispatcher {
                 return false;
             }
             for (PlannedAction a : run.actions()) {
-                if (!a.action().inline() || a.action().target() != null) {
+                if (!ActionRunner.runsInline(a.action())) {
                     return false;
                 }
             }
@@ -98,18 +94,14 @@ public final class Dispatcher {
         ChangeEvent event = job.event();
         metrics.started(event.timestamp());
         List<Retry> retries = null;
-        List<CompletableFuture<Void>> marks = null;
+        List<CompletableFuture<Void>> stored = new ArrayList<>(0);
         try {
             for (ObserverRun run : job.runs()) {
                 for (PlannedAction action : run.actions()) {
-                    ActionFailure failure = runner.firstAttempt(event, run, action,
-                            RunExecutor.idempotencyKey(event, run, action));
+                    ActionFailure failure = executor.attemptInline(event, run, action, stored);
                     if (failure != null) {
                         retries = retries == null ? new ArrayList<>() : retries;
                         retries.add(new Retry(run, action, failure));
-                    } else if (dedup.enabled()) {
-                        marks = marks == null ? new ArrayList<>() : marks;
-                        marks.add(dedup.markDoneLater(executor.dedupKey(event, run, action)));
                     }
                 }
             }
@@ -117,7 +109,6 @@ public final class Dispatcher {
             Thread.currentThread().interrupt();
             return;
         }
-        List<CompletableFuture<Void>> stored = marks == null ? List.of() : marks;
         if (retries != null) {
             List<Retry> failed = retries;
             threads.submit(() -> {

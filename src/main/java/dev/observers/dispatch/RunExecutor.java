@@ -155,11 +155,11 @@ public final class RunExecutor {
     }
 
     /** The dedup key of one action of {@code event}; null when dedup is disabled. */
-    String dedupKey(ChangeEvent event, ObserverRun run, PlannedAction action) {
+    private String dedupKey(ChangeEvent event, ObserverRun run, PlannedAction action) {
         return dedup.enabled() ? dedup.key(listenerId, event, run.observer(), action.index()) : null;
     }
 
-    static String idempotencyKey(ChangeEvent event, ObserverRun run, PlannedAction action) {
+    private static String idempotencyKey(ChangeEvent event, ObserverRun run, PlannedAction action) {
         return event.id() + ":" + run.observer() + ":" + action.index();
     }
 
@@ -167,6 +167,20 @@ public final class RunExecutor {
                                     String dedupKey) throws InterruptedException {
         return outcome(action, dedupKey, runner.run(subject, run, action, idempotencyKey(event, run, action),
                 () -> markDone(dedupKey)));
+    }
+
+    /**
+     * The first attempt of an inline action on the calling thread; null on success, and then its done
+     * mark is queued into {@code marks} unless dedup is disabled.
+     */
+    public ActionFailure attemptInline(ChangeEvent event, ObserverRun run, PlannedAction action,
+                                       List<CompletableFuture<Void>> marks) throws InterruptedException {
+        ActionFailure failure = runner.firstAttempt(event, run, action, idempotencyKey(event, run, action));
+        String dedupKey = failure == null ? dedupKey(event, run, action) : null;
+        if (dedupKey != null) {
+            marks.add(dedup.markDoneLater(dedupKey));
+        }
+        return failure;
     }
 
     /**

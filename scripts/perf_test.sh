@@ -111,7 +111,8 @@ trap 'exit 130' INT TERM
 embedded=0
 if [ -z "${PERF_DB_URL:-}" ] && [ "$peers" = 1 ]; then
   # shellcheck source=/dev/null
-  PEERBENCH_PG_OPTS=${PEERBENCH_PG_OPTS:-"-c wal_level=logical"} . "$PEERS_DIR/lib/pg.sh"
+  export PEERBENCH_PG_OPTS=${PEERBENCH_PG_OPTS:-"-c wal_level=logical"}
+  . "$PEERS_DIR/lib/pg.sh"
   pb_cluster_up
   PERF_DB_URL="postgresql://$PGUSER@$PGHOST:$PGPORT/postgres"
 elif [ -z "${PERF_DB_URL:-}" ]; then

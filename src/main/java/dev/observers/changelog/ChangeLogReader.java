@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Reads the change log in commit-safe batches. A row is returned only once its writing transaction
@@ -53,6 +55,23 @@ public final class ChangeLogReader {
             out.add(map(r));
         }
         return out;
+    }
+
+    /**
+     * The same read without waiting for it: the rows are turned into {@link ChangeLogRow}s on
+     * {@code executor}, not on the database client's event loop.
+     */
+    public CompletableFuture<List<ChangeLogRow>> readAfterAsync(Position after, int limit, Executor executor) {
+        return pool.preparedQuery(READ)
+                .execute(Tuple.of(Long.toUnsignedString(after.txid()), after.pk(), limit))
+                .subscribeAsCompletionStage()
+                .thenApplyAsync(rows -> {
+                    List<ChangeLogRow> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        out.add(map(r));
+                    }
+                    return out;
+                }, executor);
     }
 
     /** The row with primary key {@code pk}, whatever its place in the log; empty when it is gone. */

@@ -16,7 +16,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,10 +35,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * or by the poll interval, so a lost notification costs latency only. After a read that found nothing more
  * it reads again no sooner than the minimum read interval after that read began: a stream of single-row
  * commits is then read a few rows at a time instead of one query per commit.
+ *
+ * <p>Rows are decoded (columns, JSON) on a second thread, and after a full read the next one is
+ * already under way while the pump hands the current rows to the subscriptions: reading, decoding
+ * and dispatching a backlog overlap instead of taking turns. A read fetched ahead is used when the next
+ * round starts exactly where it did, else dropped. One that came back short may be older than rows
+ * committed since: their NOTIFY (or the poll interval) sends the pump round again, as after any read.
  */
 public final class LogPump {
 
     private static final Logger LOG = Logger.getLogger(LogPump.class);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
     private static final RetryPolicy BACKOFF = new RetryPolicy(Integer.MAX_VALUE, 100, 30_000, BackoffStrategy.EXPONENTIAL);
 
     /** One row of a read, mapped once for every subscription it goes to. */
@@ -53,6 +67,10 @@ public final class LogPump {
         }
     }
 
+    /** A read started before the round that needs it. */
+    private record Ahead(Position from, int limit, CompletableFuture<List<ReadRow>> rows) {
+    }
+
     /** Work the daemon does on the pump's thread before each round: saving cursors, renewing claims. */
     @FunctionalInterface
     public interface Round {
@@ -70,6 +88,8 @@ public final class LogPump {
     private volatile boolean stopping;
     private volatile String lastError;
     private Thread thread;
+    private ExecutorService decoder;
+    private Ahead ahead;
 
     public LogPump(ChangeLogReader reader, Duration pollInterval, Duration minReadInterval, Round beforeEachRound) {
         this.reader = reader;
@@ -93,6 +113,7 @@ public final class LogPump {
 
     public synchronized void start() {
         stopping = false;
+        decoder = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("log-decoder").daemon().factory());
         thread = Thread.ofPlatform().name("log-pump").start(this::loop);
     }
 
@@ -108,6 +129,10 @@ public final class LogPump {
         Thread t = thread;
         if (t != null) {
             t.join();
+        }
+        ExecutorService d = decoder;
+        if (d != null) {
+            d.shutdownNow();
         }
     }
 
@@ -182,15 +207,13 @@ public final class LogPump {
         while (next < wanting.size()) {
             Position from = wanting.get(next).readPosition();
             int limit = wanting.get(next).chunk();
-            List<ChangeLogRow> rows = reader.readAfter(from, limit);
-            reads.incrementAndGet();
-            List<ReadRow> read = new ArrayList<>(rows.size());
-            for (ChangeLogRow row : rows) {
-                read.add(ReadRow.of(row));
-            }
-            boolean shortRead = rows.size() < limit;
+            List<ReadRow> read = read(from, limit);
+            boolean shortRead = read.size() < limit;
             more |= !shortRead;
-            Position end = rows.isEmpty() ? from : rows.getLast().position();
+            Position end = read.isEmpty() ? from : read.getLast().row().position();
+            if (!shortRead && !wanting.getLast().readPosition().isAfter(end)) {
+                ahead = new Ahead(end, limit, fetch(end, limit));
+            }
             while (next < wanting.size() && !wanting.get(next).readPosition().isAfter(end)) {
                 Subscription s = wanting.get(next++);
                 s.deliver(read.subList(firstAfter(read, s.readPosition()), read.size()), end, shortRead);
@@ -198,6 +221,43 @@ public final class LogPump {
         }
         rounds.incrementAndGet();
         return more;
+    }
+
+    /** The rows after {@code from}: the read fetched ahead when it starts there, else a new one. */
+    private List<ReadRow> read(Position from, int limit) throws InterruptedException {
+        Ahead a = ahead;
+        ahead = null;
+        if (a != null) {
+            reads.incrementAndGet();
+            if (a.from().equals(from) && a.limit() == limit) {
+                return await(a.rows());
+            }
+        }
+        List<ReadRow> rows = await(fetch(from, limit));
+        reads.incrementAndGet();
+        return rows;
+    }
+
+    private CompletableFuture<List<ReadRow>> fetch(Position from, int limit) {
+        return reader.readAfterAsync(from, limit, decoder).thenApply(rows -> {
+            List<ReadRow> read = new ArrayList<>(rows.size());
+            for (ChangeLogRow row : rows) {
+                read.add(ReadRow.of(row));
+            }
+            return read;
+        });
+    }
+
+    private static List<ReadRow> await(CompletableFuture<List<ReadRow>> rows) throws InterruptedException {
+        try {
+            return rows.get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            rows.cancel(false);
+            throw new IllegalStateException("reading the change log took longer than " + READ_TIMEOUT.toSeconds() + " s");
+        }
     }
 
     /** The index of the first row after {@code position} (rows are in log order). */

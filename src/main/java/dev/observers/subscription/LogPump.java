@@ -22,9 +22,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -113,6 +113,7 @@ public final class LogPump {
 
     public synchronized void start() {
         stopping = false;
+        ahead = null;
         decoder = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("log-decoder").daemon().factory());
         thread = Thread.ofPlatform().name("log-pump").start(this::loop);
     }

@@ -38,8 +38,7 @@ final class Retries implements AutoCloseable {
         runner = new ActionRunner(config.maxConcurrentActions(), Clock.systemUTC(), new DispatchMetrics(registry),
                 () -> new CircuitBreaker(Integer.MAX_VALUE, Duration.ofSeconds(1), Duration.ofSeconds(1)));
         Dedup dedup = new Dedup(config.dedup().enabled() ? new RedisDedupStore(redis::client) : DedupStore.none(),
-                config.redis().keyPrefix(), "observers-dlq@" + ProcessHandle.current().pid(),
-                Duration.ofSeconds(config.dedupWindowSecs()), config.dedup().failClosed(), registry, Clock.systemUTC());
+                config.redis().keyPrefix(), Duration.ofSeconds(config.dedupWindowSecs()), config.dedup().failClosed(), registry, Clock.systemUTC());
         retry = new DeadLetterRetry(new DeadLetterTable(pool), new ChangeLogReader(pool),
                 observers.definitions().stream().map(ObserverDefinition::name).collect(Collectors.toSet()),
                 observers.planner(), runner, dedup);

@@ -117,7 +117,7 @@ public class Daemon {
                         Duration.ofMillis(Math.max(breaker.openMs(), breaker.maxOpenMs()))),
                 breaker.maxWaitMs() == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(breaker.maxWaitMs())));
         Dedup dedup = new Dedup(config.dedup().enabled() ? new RedisDedupStore(redis::client) : DedupStore.none(),
-                config.redis().keyPrefix(), instance, Duration.ofSeconds(config.dedupWindowSecs()),
+                config.redis().keyPrefix(), Duration.ofSeconds(config.dedupWindowSecs()),
                 config.dedup().failClosed(), registry, Clock.systemUTC());
         PgDeadLetterStore deadLetters = new PgDeadLetterStore(pool);
         indexer = search.client().map(client -> searchIndexer(client, deadLetters)).orElse(null);
@@ -143,8 +143,9 @@ public class Daemon {
             }
             String name = ClaimId.observerName(claim.subscription());
             Dispatcher dispatcher = new Dispatcher(OBSERVERS_LISTENER, actions, deadLetters, EventJson::of, metrics, dedup);
-            return new Subscriptions.Sink(new ObserverEventHandler(OBSERVERS_LISTENER,
-                    () -> catalog.planner().only(name), dispatcher, dedup), dispatcher::shutdownNow);
+            ObserverEventHandler handler = new ObserverEventHandler(OBSERVERS_LISTENER,
+                    () -> catalog.planner().only(name), dispatcher, dedup);
+            return new Subscriptions.Sink(handler, handler::shutdownNow);
         }, id -> ClaimId.isObserver(id) ? actions.waitingOnBreaker(ClaimId.observerName(id)) : 0,
                 settings, registry, Clock.systemUTC());
         Duration poll = Duration.ofMillis(config.listener().pollIntervalMs());

@@ -16,50 +16,46 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
 
 /**
  * The dedup window: which actions of which events were already done, so a replay repeats only the
- * actions that were in flight when a daemon died. Each action is claimed while it runs (tagged with
- * this instance; a claim never suppresses anything, so one left by a crashed daemon costs nothing)
- * and marked done when it succeeds. When Redis is down it either keeps delivering (the default:
- * at-least-once, the outage logged once and the skipped checks counted) or, fail-closed, waits.
+ * actions that were in flight when a daemon died. An action is marked done when it succeeds; the
+ * actions of a read batch are checked in one round trip before they run. When Redis is down it either
+ * keeps delivering (the default: at-least-once, the outage logged once and the skipped checks counted)
+ * or, fail-closed, waits.
  */
 public final class Dedup {
 
     private static final Logger LOG = Logger.getLogger(Dedup.class);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-    private static final Duration CLAIM_MARGIN = Duration.ofSeconds(5);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final int MAX_GROUP = 1_000;
+    private static final RetryPolicy PROBES = RetryPolicy.backoff(FIRST_BACKOFF, MAX_BACKOFF);
 
     private final DedupStore store;
     private final boolean enabled;
     private final String prefix;
-    private final String instance;
     private final Duration window;
     private final boolean failClosed;
     private final Clock clock;
     private final Counter skipped;
     private final Counter unchecked;
-    private static final int MAX_GROUP = 1_000;
-
     private final BlockingQueue<PendingDone> doneQueue = new LinkedBlockingQueue<>();
     private Thread writer;
     private Instant outageSince;
     private Instant nextProbe = Instant.MIN;
-    private static final RetryPolicy PROBES = RetryPolicy.backoff(FIRST_BACKOFF, MAX_BACKOFF);
-
     private int failedProbes;
 
-    public Dedup(DedupStore store, String keyPrefix, String instance, Duration window, boolean failClosed,
-                 MeterRegistry registry, Clock clock) {
+    public Dedup(DedupStore store, String keyPrefix, Duration window, boolean failClosed, MeterRegistry registry,
+                 Clock clock) {
         this.store = store;
         this.enabled = store != DedupStore.NONE;
         this.prefix = keyPrefix + "dedup:";
-        this.instance = instance;
         this.window = window;
         this.failClosed = failClosed;
         this.clock = clock;
@@ -71,7 +67,7 @@ public final class Dedup {
                 .description("1 while the dedup store answers").register(registry);
     }
 
-    /** False without a store ({@link DedupStore#NONE}): nothing is claimed or marked, and keys need not be built. */
+    /** False without a store ({@link DedupStore#NONE}): nothing is checked or marked, and keys need not be built. */
     public boolean enabled() {
         return enabled;
     }
@@ -83,20 +79,54 @@ public final class Dedup {
     }
 
     /**
-     * Which of {@code keys} are done; the others are claimed for this instance for a little over
-     * {@code longestTimeout}. Fail-open: empty while Redis is down (those actions run, counted as
+     * Which of {@code keys} are done. Fail-open: empty while Redis is down (those actions run, counted as
      * unchecked). Fail-closed: waits until Redis answers.
      */
-    public Set<String> claimUnlessDone(Collection<String> keys, Duration longestTimeout) throws InterruptedException {
+    public Set<String> done(Collection<String> keys) throws InterruptedException {
         if (keys.isEmpty() || !enabled) {
             return Set.of();
         }
-        Duration ttl = longestTimeout.plus(CLAIM_MARGIN);
-        Set<String> done = call(() -> store.claimUnlessDone(keys, instance, ttl), keys.size());
-        if (done == null) {
-            return Set.of();
+        Set<String> done = call(() -> store.done(keys), keys.size());
+        return counted(done == null ? Set.of() : done);
+    }
+
+    /**
+     * {@link #done} without waiting for Redis. While Redis is down it completes empty (fail-open, counted)
+     * or fails with {@link DedupUnavailableException} (fail-closed: the caller then waits in {@link #done}).
+     */
+    public CompletableFuture<Set<String>> doneAsync(Collection<String> keys) {
+        if (keys.isEmpty() || !enabled) {
+            return CompletableFuture.completedFuture(Set.of());
         }
-        skipped.increment(done.size());
+        if (outage()) {
+            return unavailableNow(keys.size(), null);
+        }
+        return store.doneAsync(keys).handle((done, failure) -> {
+            if (failure == null) {
+                recovered();
+                return CompletableFuture.completedFuture(counted(done));
+            }
+            Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+            if (!(cause instanceof DedupUnavailableException e)) {
+                return CompletableFuture.<Set<String>>failedFuture(cause);
+            }
+            failed(e);
+            return unavailableNow(keys.size(), e);
+        }).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<Set<String>> unavailableNow(int actions, DedupUnavailableException e) {
+        if (failClosed) {
+            return CompletableFuture.failedFuture(e != null ? e : new DedupUnavailableException("Redis unavailable", null));
+        }
+        unchecked.increment(actions);
+        return CompletableFuture.completedFuture(Set.of());
+    }
+
+    private Set<String> counted(Set<String> done) {
+        if (!done.isEmpty()) {
+            skipped.increment(done.size());
+        }
         return done;
     }
 
@@ -154,17 +184,6 @@ public final class Dedup {
                 group.forEach(p -> p.stored().completeExceptionally(e));
             }
             group.clear();
-        }
-    }
-
-    /** Drops this instance's claim after the action failed for good, so a later retry runs. */
-    public void release(String key) {
-        if (enabled && !outage()) {
-            try {
-                store.release(key, instance);
-            } catch (DedupUnavailableException e) {
-                failed(e);
-            }
         }
     }
 

@@ -3,23 +3,21 @@ package dev.observers.dedup;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Where each action's dedup state lives: absent, claimed by a daemon instance while it runs, or done.
- * Every method throws {@link DedupUnavailableException} when the store cannot be reached.
+ * Where the dedup window lives: which actions are done. Every method throws (or, async, fails with)
+ * {@link DedupUnavailableException} when the store cannot be reached.
  */
 public interface DedupStore {
 
     /** No store: nothing is ever done, every action runs (dedup disabled). */
     DedupStore NONE = new DedupStore() {
-        public Set<String> claimUnlessDone(Collection<String> keys, String instance, Duration ttl) {
+        public Set<String> done(Collection<String> keys) {
             return Set.of();
         }
 
         public void markDone(Collection<String> keys, Duration window) {
-        }
-
-        public void release(String key, String instance) {
         }
     };
 
@@ -28,15 +26,18 @@ public interface DedupStore {
         return NONE;
     }
 
-    /**
-     * In one round trip: which of {@code keys} are done, and a claim by {@code instance} for {@code ttl}
-     * on each of the others (replacing any claim a crashed instance left).
-     */
-    Set<String> claimUnlessDone(Collection<String> keys, String instance, Duration ttl);
+    /** Which of {@code keys} are done, in one round trip. */
+    Set<String> done(Collection<String> keys);
+
+    /** {@link #done} without waiting for the answer. */
+    default CompletableFuture<Set<String>> doneAsync(Collection<String> keys) {
+        try {
+            return CompletableFuture.completedFuture(done(keys));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** Marks {@code keys} done for {@code window}, in one round trip. */
     void markDone(Collection<String> keys, Duration window);
-
-    /** Removes {@code instance}'s claim on {@code key}, leaving anything else as it is. */
-    void release(String key, String instance);
 }

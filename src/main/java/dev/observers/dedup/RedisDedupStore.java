@@ -1,7 +1,5 @@
 package dev.observers.dedup;
 
-import org.redisson.api.BatchOptions;
-import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -11,35 +9,26 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * Dedup state in Redis: one string key per action, {@code claimed:<instance>} with a TTL a little over
- * the action's timeout, then {@code done} for the dedup window. The check and the claims of a whole
- * batch are one script call: one round trip per batch. (Keys of one batch must live on one node; Redis
+ * The dedup window in Redis: one string key per done action, {@code done} with the window as its TTL.
+ * Checking a whole read batch is one {@code MGET}; a group of marks is one script call, so Redis does
+ * one command per batch rather than one per action. (Keys of one call must live on one node; Redis
  * Cluster would need hash tags.)
  */
 public final class RedisDedupStore implements DedupStore {
 
     static final String DONE = "done";
 
-    /** Per key: 1 when done; otherwise claims it (a crashed instance's claim is simply replaced) and 0. */
-    private static final String CLAIM_UNLESS_DONE = """
-            local result = {}
-            for i, key in ipairs(KEYS) do
-                if redis.call('GET', key) == 'done' then
-                    result[i] = 1
-                else
-                    redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
-                    result[i] = 0
-                end
+    private static final String MARK_DONE = """
+            for _, key in ipairs(KEYS) do
+                redis.call('SET', key, 'done', 'PX', ARGV[1])
             end
-            return result""";
-
-    private static final String RELEASE = """
-            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-            return 0""";
+            return #KEYS""";
 
     private final Supplier<RedissonClient> redis;
 
@@ -49,22 +38,41 @@ public final class RedisDedupStore implements DedupStore {
     }
 
     @Override
-    public Set<String> claimUnlessDone(Collection<String> keys, String instance, Duration ttl) {
+    public Set<String> done(Collection<String> keys) {
         if (keys.isEmpty()) {
             return Set.of();
         }
-        List<Object> order = new ArrayList<>(keys);
-        List<?> flags;
         try {
-            flags = redis.get().getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, CLAIM_UNLESS_DONE,
-                    RScript.ReturnType.LIST, order, "claimed:" + instance, String.valueOf(ttl.toMillis()));
+            return done(redis.get().getBuckets(StringCodec.INSTANCE).<String>get(keys.toArray(String[]::new)));
         } catch (RuntimeException e) {
             throw unavailable(e);
         }
+    }
+
+    @Override
+    public CompletableFuture<Set<String>> doneAsync(Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return CompletableFuture.completedFuture(Set.of());
+        }
+        try {
+            return redis.get().getBuckets(StringCodec.INSTANCE).<String>getAsync(keys.toArray(String[]::new))
+                    .toCompletableFuture()
+                    .handle((found, failure) -> {
+                        if (failure != null) {
+                            throw unavailable(failure);
+                        }
+                        return done(found);
+                    });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(unavailable(e));
+        }
+    }
+
+    private static Set<String> done(Map<String, String> found) {
         Set<String> done = new HashSet<>();
-        for (int i = 0; i < order.size(); i++) {
-            if (Long.valueOf(1).equals(flags.get(i))) {
-                done.add((String) order.get(i));
+        for (Map.Entry<String, String> e : found.entrySet()) {
+            if (DONE.equals(e.getValue())) {
+                done.add(e.getKey());
             }
         }
         return done;
@@ -72,32 +80,20 @@ public final class RedisDedupStore implements DedupStore {
 
     @Override
     public void markDone(Collection<String> keys, Duration window) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        List<Object> list = new ArrayList<>(keys);
         try {
-            RBatch batch = redis.get().createBatch(BatchOptions.defaults());
-            for (String key : keys) {
-                batch.<String>getBucket(key, StringCodec.INSTANCE).setAsync(DONE, window);
-            }
-            batch.execute();
+            redis.get().getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, MARK_DONE, RScript.ReturnType.LONG,
+                    list, String.valueOf(window.toMillis()));
         } catch (RuntimeException e) {
             throw unavailable(e);
         }
     }
 
-    @Override
-    public void release(String key, String instance) {
-        eval(RELEASE, key, "claimed:" + instance);
-    }
-
-    private void eval(String script, String key, Object... args) {
-        try {
-            redis.get().getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, script, RScript.ReturnType.LONG,
-                    List.of(key), args);
-        } catch (RuntimeException e) {
-            throw unavailable(e);
-        }
-    }
-
-    private static DedupUnavailableException unavailable(RuntimeException e) {
-        return new DedupUnavailableException("Redis unavailable: " + e.getMessage(), e);
+    private static DedupUnavailableException unavailable(Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : e;
+        return new DedupUnavailableException("Redis unavailable: " + cause.getMessage(), cause);
     }
 }

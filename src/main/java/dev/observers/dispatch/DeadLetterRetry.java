@@ -113,7 +113,7 @@ public final class DeadLetterRetry {
             again = again.withActions(again.actions().stream()
                     .filter(a -> item.actionIndex() != null && a.index() == item.actionIndex()).toList());
         }
-        return switch (new RunExecutor(item.listenerId(), runner, dedup).execute(event, again, RunExecutor.Claim.CLAIM)) {
+        return switch (new RunExecutor(item.listenerId(), runner, dedup).execute(event, again, RunExecutor.Check.CHECK)) {
             case RunExecutor.Refused(String reason, String kind, int attempts) -> {
                 table.failedAgain(item.id(), reason, attempts);
                 yield new StillFailing(reason);

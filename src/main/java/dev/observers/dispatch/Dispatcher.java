@@ -7,8 +7,10 @@ import dev.observers.dedup.Dedup;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -132,17 +134,28 @@ public final class Dispatcher {
         completeOnceStored(job, stored);
     }
 
+    /**
+     * Completes the event once its done marks are stored. Only what completion needs is kept meanwhile,
+     * not the event: a backlog waiting on Redis holds its positions, not its documents.
+     */
     private void completeOnceStored(Job job, List<CompletableFuture<Void>> marks) {
         if (marks.isEmpty()) {
             complete(job);
             return;
         }
-        CompletableFuture.allOf(marks.toArray(CompletableFuture[]::new)).whenComplete((ok, failure) -> {
+        Instant timestamp = job.event().timestamp();
+        UUID id = job.event().id();
+        long pk = job.event().pk();
+        Runnable onComplete = job.onComplete();
+        CompletableFuture<Void> stored = marks.size() == 1 ? marks.getFirst()
+                : CompletableFuture.allOf(marks.toArray(CompletableFuture[]::new));
+        stored.whenComplete((ok, failure) -> {
             if (failure != null) {
-                LOG.warnf("listener %s: a dedup mark of event %s (row %d) was not stored: %s", listenerId,
-                        job.event().id(), job.event().pk(), failure.getMessage());
+                LOG.warnf("listener %s: a dedup mark of event %s (row %d) was not stored: %s", listenerId, id, pk,
+                        failure.getMessage());
             }
-            complete(job);
+            metrics.done(timestamp);
+            onComplete.run();
         });
     }
 
@@ -205,7 +218,7 @@ public final class Dispatcher {
 
     /** One observer's part of an event, then its failure policy for whatever failed. */
     private void processRun(ChangeEvent event, ObserverRun run) throws InterruptedException {
-        switch (executor.execute(event, run, RunExecutor.Claim.ALREADY_CLAIMED)) {
+        switch (executor.execute(event, run, RunExecutor.Check.ALREADY_CHECKED)) {
             case RunExecutor.Refused(String reason, String kind, int attempts) ->
                     fail(event, run, null, reason, kind, attempts);
             case RunExecutor.Skipped skipped -> {

@@ -4,7 +4,6 @@ import dev.observers.action.ActionFailure;
 import dev.observers.changelog.ChangeEvent;
 import dev.observers.dedup.Dedup;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,9 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * Carries one observer's run for one event through the steps every run takes, so the daemon and
  * {@code observers dlq retry} run it the same way: a refusal ends it at once; the gate (lookups, then
  * the condition) is settled, an unavailable dependency retried per the observer's retry policy; the
- * actions are claimed in the dedup window (unless the caller claimed them already) and run in
+ * actions are checked against the dedup window (unless the caller checked them already) and run in
  * parallel through the {@link ActionRunner}; a success is marked done before its concurrency slot is
- * freed and a failure releases its claim, so a later retry runs it. What then becomes of a failure is
+ * freed, and a failure leaves no mark, so a later retry runs it. What then becomes of a failure is
  * the caller's business: the dispatcher applies the observer's {@code on_failure}, a dead-letter retry
  * records it on the dead letter it retried.
  */
@@ -33,12 +32,12 @@ public final class RunExecutor {
 
     private static final ThreadFactory ACTION_THREADS = Thread.ofVirtual().name("run-action-", 0).factory();
 
-    /** Whether the dedup keys of a run's actions are still to be claimed. */
-    public enum Claim {
-        /** Claim them here; the actions the dedup window says are done are not run. */
-        CLAIM,
-        /** The caller claimed them (with the rest of its batch, in one round trip) and left out the done ones. */
-        ALREADY_CLAIMED
+    /** Whether a run's actions are still to be checked against the dedup window. */
+    public enum Check {
+        /** Check them here; the actions the dedup window says are done are not run. */
+        CHECK,
+        /** The caller checked them (with the rest of its batch, in one round trip) and left out the done ones. */
+        ALREADY_CHECKED
     }
 
     /** What became of a run. */
@@ -82,7 +81,7 @@ public final class RunExecutor {
     private final ActionRunner runner;
     private final Dedup dedup;
 
-    /** @param listenerId the listener whose dedup keys the actions are claimed and marked under */
+    /** @param listenerId the listener whose dedup keys the actions are checked and marked under */
     public RunExecutor(String listenerId, ActionRunner runner, Dedup dedup) {
         this.listenerId = listenerId;
         this.runner = runner;
@@ -90,7 +89,7 @@ public final class RunExecutor {
     }
 
     /** Runs {@code run} for {@code event} to its end; interrupted only by shutdown, which stops its actions. */
-    public Outcome execute(ChangeEvent event, ObserverRun run, Claim claim) throws InterruptedException {
+    public Outcome execute(ChangeEvent event, ObserverRun run, Check check) throws InterruptedException {
         if (run.refusal().isPresent()) {
             return new Refused(run.refusal().get(), StoredDeadLetter.CONDITION_ERROR, 0);
         }
@@ -108,7 +107,7 @@ public final class RunExecutor {
             }
         }
         return switch (verdict) {
-            case Gate.Fire(ChangeEvent subject) -> new Ran(runActions(event, subject, run, claim));
+            case Gate.Fire(ChangeEvent subject) -> new Ran(runActions(event, subject, run, check));
             case Gate.Skip skip -> new Skipped();
             case Gate.Refuse(String reason, String kind) -> new Refused(reason, kind, 0);
             case Gate.Unavailable(String reason) -> new Refused(reason, LOOKUP_FAILED, checks);
@@ -119,16 +118,14 @@ public final class RunExecutor {
      * The actions in parallel on {@code subject} (the event, enriched by the gate), keyed by {@code event};
      * a single action runs on the calling thread.
      */
-    private List<ActionOutcome> runActions(ChangeEvent event, ChangeEvent subject, ObserverRun run, Claim claim)
+    private List<ActionOutcome> runActions(ChangeEvent event, ChangeEvent subject, ObserverRun run, Check check)
             throws InterruptedException {
         List<PlannedAction> actions = run.actions();
         List<String> keys = new ArrayList<>(actions.size());
-        Duration longest = Duration.ZERO;
         for (PlannedAction a : actions) {
             keys.add(dedupKey(event, run, a));
-            longest = a.timeout().compareTo(longest) > 0 ? a.timeout() : longest;
         }
-        Set<String> done = claim == Claim.CLAIM && dedup.enabled() ? dedup.claimUnlessDone(keys, longest) : Set.of();
+        Set<String> done = check == Check.CHECK && dedup.enabled() ? dedup.done(keys) : Set.of();
         if (actions.size() == 1) {
             PlannedAction action = actions.getFirst();
             return List.of(isDone(done, keys.getFirst()) ? new AlreadyDone(action)
@@ -165,7 +162,7 @@ public final class RunExecutor {
 
     private ActionOutcome runAction(ChangeEvent event, ChangeEvent subject, ObserverRun run, PlannedAction action,
                                     String dedupKey) throws InterruptedException {
-        return outcome(action, dedupKey, runner.run(subject, run, action, idempotencyKey(event, run, action),
+        return outcome(action, runner.run(subject, run, action, idempotencyKey(event, run, action),
                 () -> markDone(dedupKey)));
     }
 
@@ -190,19 +187,14 @@ public final class RunExecutor {
     public ActionOutcome retryInline(ChangeEvent event, ObserverRun run, PlannedAction action, ActionFailure failure)
             throws InterruptedException {
         String dedupKey = dedupKey(event, run, action);
-        return outcome(action, dedupKey, runner.retry(event, run, action, idempotencyKey(event, run, action),
+        return outcome(action, runner.retry(event, run, action, idempotencyKey(event, run, action),
                 () -> markDone(dedupKey), failure));
     }
 
-    private ActionOutcome outcome(PlannedAction action, String dedupKey, ActionRunner.Result result) {
+    private static ActionOutcome outcome(PlannedAction action, ActionRunner.Result result) {
         return switch (result) {
             case ActionRunner.Succeeded(int attempts) -> new Succeeded(action, attempts);
-            case ActionRunner.Failed(ActionFailure failure, int attempts) -> {
-                if (dedupKey != null) {
-                    dedup.release(dedupKey);
-                }
-                yield new Failed(action, failure, attempts);
-            }
+            case ActionRunner.Failed(ActionFailure failure, int attempts) -> new Failed(action, failure, attempts);
         };
     }
 

@@ -31,7 +31,7 @@ class DedupTest {
             }
         }
 
-        public Set<String> claimUnlessDone(Collection<String> keys, String instance, Duration ttl) {
+        public Set<String> done(Collection<String> keys) {
             check();
             return keys.stream().filter(done::contains).collect(java.util.stream.Collectors.toSet());
         }
@@ -40,10 +40,6 @@ class DedupTest {
             check();
             done.addAll(keys);
         }
-
-        public void release(String key, String instance) {
-            check();
-        }
     }
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -51,39 +47,39 @@ class DedupTest {
     @Test
     void doneActionsAreSkippedAndCounted() throws Exception {
         SwitchableStore store = new SwitchableStore();
-        Dedup dedup = new Dedup(store, "p:", "me", Duration.ofMinutes(5), false, registry, Clock.systemUTC());
+        Dedup dedup = new Dedup(store, "p:", Duration.ofMinutes(5), false, registry, Clock.systemUTC());
         dedup.markDone("p:dedup:a");
-        assertThat(dedup.claimUnlessDone(List.of("p:dedup:a", "p:dedup:b"), Duration.ofSeconds(1))).containsExactly("p:dedup:a");
+        assertThat(dedup.done(List.of("p:dedup:a", "p:dedup:b"))).containsExactly("p:dedup:a");
         assertThat(registry.get("observer_dedup_skipped_total").counter().count()).isEqualTo(1);
     }
 
     @Test
     void failOpenKeepsDeliveringWhileRedisIsDownAndResumesWhenItReturns() throws Exception {
         SwitchableStore store = new SwitchableStore();
-        Dedup dedup = new Dedup(store, "p:", "me", Duration.ofMinutes(5), false, registry, Clock.systemUTC());
+        Dedup dedup = new Dedup(store, "p:", Duration.ofMinutes(5), false, registry, Clock.systemUTC());
         store.done.add("k");
         store.down.set(true);
-        assertThat(dedup.claimUnlessDone(List.of("k", "j"), Duration.ofSeconds(1))).isEmpty();
+        assertThat(dedup.done(List.of("k", "j"))).isEmpty();
         assertThat(dedup.available()).isFalse();
         int callsAfterFirstFailure = store.calls.get();
-        assertThat(dedup.claimUnlessDone(List.of("k"), Duration.ofSeconds(1))).as("no new probe before the backoff").isEmpty();
+        assertThat(dedup.done(List.of("k"))).as("no new probe before the backoff").isEmpty();
         assertThat(store.calls.get()).isEqualTo(callsAfterFirstFailure);
         assertThat(registry.get("observer_dedup_unchecked_total").counter().count()).isEqualTo(3);
 
         store.down.set(false);
         Thread.sleep(1_100);
-        assertThat(dedup.claimUnlessDone(List.of("k"), Duration.ofSeconds(1))).containsExactly("k");
+        assertThat(dedup.done(List.of("k"))).containsExactly("k");
         assertThat(dedup.available()).isTrue();
     }
 
     @Test
     void failClosedWaitsForRedisInsteadOfDeliveringUnchecked() throws Exception {
         SwitchableStore store = new SwitchableStore();
-        Dedup dedup = new Dedup(store, "p:", "me", Duration.ofMinutes(5), true, registry, Clock.systemUTC());
+        Dedup dedup = new Dedup(store, "p:", Duration.ofMinutes(5), true, registry, Clock.systemUTC());
         store.down.set(true);
         CompletableFuture<Set<String>> answer = CompletableFuture.supplyAsync(() -> {
             try {
-                return dedup.claimUnlessDone(List.of("k"), Duration.ofSeconds(1));
+                return dedup.done(List.of("k"));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -93,6 +89,40 @@ class DedupTest {
         store.done.add("k");
         store.down.set(false);
         assertThat(answer.get(5, TimeUnit.SECONDS)).containsExactly("k");
+        assertThat(registry.get("observer_dedup_unchecked_total").counter().count()).isZero();
+    }
+
+    @Test
+    void theAsyncCheckAnswersLikeTheBlockingOneAndCountsSkips() throws Exception {
+        SwitchableStore store = new SwitchableStore();
+        Dedup dedup = new Dedup(store, "p:", Duration.ofMinutes(5), false, registry, Clock.systemUTC());
+        store.done.add("a");
+        assertThat(dedup.doneAsync(List.of("a", "b")).get(5, TimeUnit.SECONDS)).containsExactly("a");
+        assertThat(registry.get("observer_dedup_skipped_total").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void theAsyncCheckFailsOpenWhileRedisIsDownWithoutProbingAgainBeforeTheBackoff() throws Exception {
+        SwitchableStore store = new SwitchableStore();
+        Dedup dedup = new Dedup(store, "p:", Duration.ofMinutes(5), false, registry, Clock.systemUTC());
+        store.done.add("k");
+        store.down.set(true);
+        assertThat(dedup.doneAsync(List.of("k", "j")).get(5, TimeUnit.SECONDS)).isEmpty();
+        int calls = store.calls.get();
+        assertThat(dedup.doneAsync(List.of("k")).get(5, TimeUnit.SECONDS)).isEmpty();
+        assertThat(store.calls.get()).isEqualTo(calls);
+        assertThat(dedup.available()).isFalse();
+        assertThat(registry.get("observer_dedup_unchecked_total").counter().count()).isEqualTo(3);
+    }
+
+    @Test
+    void theAsyncCheckFailsClosedSoTheCallerWaitsInTheBlockingCheck() {
+        SwitchableStore store = new SwitchableStore();
+        Dedup dedup = new Dedup(store, "p:", Duration.ofMinutes(5), true, registry, Clock.systemUTC());
+        store.down.set(true);
+        assertThat(dedup.doneAsync(List.of("k"))).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(DedupUnavailableException.class);
         assertThat(registry.get("observer_dedup_unchecked_total").counter().count()).isZero();
     }
 }

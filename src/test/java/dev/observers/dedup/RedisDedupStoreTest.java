@@ -10,8 +10,11 @@ import org.redisson.client.codec.StringCodec;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RedisDedupStoreTest {
 
@@ -36,37 +39,44 @@ class RedisDedupStoreTest {
     }
 
     @Test
-    void oneCallReportsTheDoneKeysAndClaimsTheOthers() {
+    void oneCallReportsTheDoneKeysAndWritesNothing() {
         String a = prefix + "a";
         String b = prefix + "b";
         String c = prefix + "c";
         store.markDone(List.of(a), Duration.ofMinutes(5));
-        assertThat(store.claimUnlessDone(List.of(a, b, c), "inst-1", Duration.ofMinutes(1))).containsExactly(a);
+        assertThat(store.done(List.of(a, b, c))).containsExactly(a);
         assertThat(value(a)).isEqualTo("done");
-        assertThat(value(b)).isEqualTo("claimed:inst-1");
-        assertThat(value(c)).isEqualTo("claimed:inst-1");
+        assertThat(value(b)).isNull();
         assertThat(redis.getBucket(a, StringCodec.INSTANCE).remainTimeToLive()).isBetween(290_000L, 300_000L);
-        assertThat(redis.getBucket(b, StringCodec.INSTANCE).remainTimeToLive()).isBetween(50_000L, 60_000L);
     }
 
     @Test
-    void aClaimLeftByACrashedInstanceDoesNotSuppressTheAction() {
-        String stale = prefix + "stale";
-        store.claimUnlessDone(List.of(stale), "crashed", Duration.ofMinutes(1));
-        assertThat(store.claimUnlessDone(List.of(stale), "inst-2", Duration.ofSeconds(30))).isEmpty();
-        assertThat(value(stale)).isEqualTo("claimed:inst-2");
-        assertThat(redis.getBucket(stale, StringCodec.INSTANCE).remainTimeToLive()).isBetween(1L, 30_000L);
+    void theAsyncCheckGivesTheSameAnswer() throws Exception {
+        String a = prefix + "async-a";
+        String b = prefix + "async-b";
+        store.markDone(List.of(b), Duration.ofMinutes(1));
+        assertThat(store.doneAsync(List.of(a, b)).get(5, TimeUnit.SECONDS)).containsExactly(b);
     }
 
     @Test
-    void releaseDropsOnlyThisInstancesClaim() {
-        String mine = prefix + "mine";
-        String theirs = prefix + "theirs";
-        store.claimUnlessDone(List.of(mine), "me", Duration.ofMinutes(1));
-        store.claimUnlessDone(List.of(theirs), "other", Duration.ofMinutes(1));
-        store.release(mine, "me");
-        store.release(theirs, "me");
-        assertThat(value(mine)).isNull();
-        assertThat(value(theirs)).isEqualTo("claimed:other");
+    void aGroupOfMarksIsWrittenInOneCallEachWithTheWindowAsItsTtl() {
+        List<String> keys = java.util.stream.IntStream.range(0, 2_500).mapToObj(i -> prefix + "group-" + i).toList();
+        store.markDone(keys, Duration.ofSeconds(30));
+        assertThat(store.done(keys)).hasSize(2_500);
+        assertThat(redis.getBucket(keys.getLast(), StringCodec.INSTANCE).remainTimeToLive()).isBetween(20_000L, 30_000L);
+    }
+
+    @Test
+    void aClientThatCannotReachRedisIsReportedAsUnavailable() {
+        RedissonClient closed = RedisClients.create(TestServers.redis());
+        closed.shutdown();
+        RedisDedupStore unreachable = new RedisDedupStore(() -> closed);
+        assertThatThrownBy(() -> unreachable.done(List.of("k")))
+                .isInstanceOf(DedupUnavailableException.class).hasMessageStartingWith("Redis unavailable");
+        assertThatThrownBy(() -> unreachable.markDone(List.of("k"), Duration.ofSeconds(1)))
+                .isInstanceOf(DedupUnavailableException.class);
+        assertThat(unreachable.doneAsync(List.of("k"))).failsWithin(Duration.ofSeconds(30))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(DedupUnavailableException.class);
     }
 }

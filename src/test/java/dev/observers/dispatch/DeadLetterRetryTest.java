@@ -39,17 +39,14 @@ class DeadLetterRetryTest {
             () -> new CircuitBreaker(Integer.MAX_VALUE, Duration.ofSeconds(1), Duration.ofSeconds(1)));
     private final Set<String> doneKeys = ConcurrentHashMap.newKeySet();
     private final Dedup dedup = new Dedup(new DedupStore() {
-        public Set<String> claimUnlessDone(Collection<String> keys, String instance, Duration ttl) {
+        public Set<String> done(Collection<String> keys) {
             return keys.stream().filter(doneKeys::contains).collect(Collectors.toSet());
         }
 
         public void markDone(Collection<String> keys, Duration window) {
             doneKeys.addAll(keys);
         }
-
-        public void release(String key, String instance) {
-        }
-    }, "test:", "test", Duration.ofMinutes(5), false, registry, Clock.systemUTC());
+    }, "test:", Duration.ofMinutes(5), false, registry, Clock.systemUTC());
     private final List<ChangeEvent> ran = new CopyOnWriteArrayList<>();
     private final DeadLetterTable table = new DeadLetterTable(pool);
 

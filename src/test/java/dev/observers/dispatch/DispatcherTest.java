@@ -38,7 +38,7 @@ class DispatcherTest {
             () -> new CircuitBreaker(3, Duration.ofMillis(200), Duration.ofSeconds(1)));
     private final Dispatcher dispatcher = new Dispatcher("observers", runner, deadLetters::add,
             e -> JsonNodeFactory.instance.objectNode().put("id", e.id().toString()), new DispatchMetrics(registry),
-            new Dedup(DedupStore.none(), "test:", "test", Duration.ofMinutes(5), false, registry, Clock.systemUTC()));
+            new Dedup(DedupStore.none(), "test:", Duration.ofMinutes(5), false, registry, Clock.systemUTC()));
     private long pk;
 
     @AfterEach
@@ -236,7 +236,7 @@ class DispatcherTest {
     void shuttingOneDispatcherDownLeavesTheSharedRunnerToTheOthers() throws Exception {
         Dispatcher other = new Dispatcher("other", runner, deadLetters::add,
                 e -> JsonNodeFactory.instance.objectNode(), new DispatchMetrics(registry),
-                new Dedup(DedupStore.none(), "test:", "test", Duration.ofMinutes(5), false, registry, Clock.systemUTC()));
+                new Dedup(DedupStore.none(), "test:", Duration.ofMinutes(5), false, registry, Clock.systemUTC()));
         other.shutdownNow();
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(1);

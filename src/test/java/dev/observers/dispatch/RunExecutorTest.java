@@ -30,22 +30,17 @@ class RunExecutorTest {
     private final ActionRunner runner = new ActionRunner(10, Clock.systemUTC(), new DispatchMetrics(registry),
             () -> new CircuitBreaker(Integer.MAX_VALUE, Duration.ofSeconds(1), Duration.ofSeconds(1)));
     private final Set<String> doneKeys = ConcurrentHashMap.newKeySet();
-    private final List<String> released = new CopyOnWriteArrayList<>();
-    private final AtomicInteger claims = new AtomicInteger();
+    private final AtomicInteger dedupChecks = new AtomicInteger();
     private final Dedup dedup = new Dedup(new DedupStore() {
-        public Set<String> claimUnlessDone(Collection<String> keys, String instance, Duration ttl) {
-            claims.incrementAndGet();
+        public Set<String> done(Collection<String> keys) {
+            dedupChecks.incrementAndGet();
             return keys.stream().filter(doneKeys::contains).collect(Collectors.toSet());
         }
 
         public void markDone(Collection<String> keys, Duration window) {
             doneKeys.addAll(keys);
         }
-
-        public void release(String key, String instance) {
-            released.add(key);
-        }
-    }, "test:", "test", Duration.ofMinutes(5), false, registry, Clock.systemUTC());
+    }, "test:", Duration.ofMinutes(5), false, registry, Clock.systemUTC());
     private final RunExecutor executor = new RunExecutor("observers", runner, dedup);
     private final ChangeEvent event = TestEvents.insert("Order", "{\"total\": 12}");
     private final List<ChangeEvent> ran = new CopyOnWriteArrayList<>();
@@ -89,13 +84,13 @@ class RunExecutorTest {
             return new Gate.Unavailable("customer lookup: connection refused");
         });
 
-        var outcome = executor.execute(event, run, RunExecutor.Claim.CLAIM);
+        var outcome = executor.execute(event, run, RunExecutor.Check.CHECK);
 
         assertThat(outcome).isEqualTo(new RunExecutor.Refused("customer lookup: connection refused",
                 RunExecutor.LOOKUP_FAILED, 3));
         assertThat(checks.get()).isEqualTo(3);
         assertThat(ran).isEmpty();
-        assertThat(claims.get()).as("nothing claimed for a run that does not fire").isZero();
+        assertThat(dedupChecks.get()).as("nothing checked for a run that does not fire").isZero();
     }
 
     @Test
@@ -106,8 +101,8 @@ class RunExecutorTest {
         ObserverRun skips = ObserverRun.gated("vip", planned(succeeding()), THREE_QUICK, FailurePolicy.DLQ,
                 e -> new Gate.Skip());
 
-        var fired = executor.execute(event, fires, RunExecutor.Claim.CLAIM);
-        var skipped = executor.execute(event, skips, RunExecutor.Claim.CLAIM);
+        var fired = executor.execute(event, fires, RunExecutor.Check.CHECK);
+        var skipped = executor.execute(event, skips, RunExecutor.Check.CHECK);
 
         assertThat(fired).isInstanceOfSatisfying(RunExecutor.Ran.class, r -> assertThat(r.actions())
                 .singleElement().isInstanceOf(RunExecutor.Succeeded.class));
@@ -118,12 +113,12 @@ class RunExecutorTest {
     }
 
     @Test
-    void claimingHereSkipsWhatTheDedupWindowSaysIsDoneAndAFailureReleasesItsClaim() throws Exception {
+    void checkingHereSkipsWhatTheDedupWindowSaysIsDoneAndAFailureLeavesNoMark() throws Exception {
         doneKeys.add(dedup.key("observers", event, "notify", 0));
         ObserverRun run = ObserverRun.of("notify", planned(succeeding(), succeeding(),
                 action(ActionFailure.permanent("http_4xx", "410 Gone"))), THREE_QUICK, FailurePolicy.DLQ);
 
-        var outcome = executor.execute(event, run, RunExecutor.Claim.CLAIM);
+        var outcome = executor.execute(event, run, RunExecutor.Check.CHECK);
 
         assertThat(outcome).isInstanceOfSatisfying(RunExecutor.Ran.class, r -> {
             assertThat(r.actions()).extracting(RunExecutor.ActionOutcome::action).extracting(PlannedAction::index)
@@ -135,27 +130,27 @@ class RunExecutorTest {
                     f -> assertThat(f.failure().getMessage()).isEqualTo("410 Gone"));
         });
         assertThat(ran).hasSize(2);
-        assertThat(doneKeys).contains(dedup.key("observers", event, "notify", 1));
-        assertThat(released).containsExactly(dedup.key("observers", event, "notify", 2));
+        assertThat(doneKeys).contains(dedup.key("observers", event, "notify", 1))
+                .doesNotContain(dedup.key("observers", event, "notify", 2));
     }
 
     @Test
-    void aRunWhoseCallerClaimedItsActionsIsNotClaimedAgain() throws Exception {
+    void aRunWhoseCallerCheckedItsActionsIsNotCheckedAgain() throws Exception {
         doneKeys.add(dedup.key("observers", event, "notify", 0));
         ObserverRun run = ObserverRun.of("notify", planned(succeeding()), THREE_QUICK, FailurePolicy.DLQ);
 
-        var outcome = executor.execute(event, run, RunExecutor.Claim.ALREADY_CLAIMED);
+        var outcome = executor.execute(event, run, RunExecutor.Check.ALREADY_CHECKED);
 
         assertThat(outcome).isInstanceOfSatisfying(RunExecutor.Ran.class, r -> assertThat(r.actions())
                 .singleElement().isInstanceOf(RunExecutor.Succeeded.class));
-        assertThat(claims.get()).isZero();
+        assertThat(dedupChecks.get()).isZero();
         assertThat(ran).hasSize(1);
     }
 
     @Test
     void aRefusedRunRunsNothing() throws Exception {
         var outcome = executor.execute(event, ObserverRun.refused("vip", "no field tier", FailurePolicy.DLQ),
-                RunExecutor.Claim.CLAIM);
+                RunExecutor.Check.CHECK);
 
         assertThat(outcome).isEqualTo(new RunExecutor.Refused("no field tier", StoredDeadLetter.CONDITION_ERROR, 0));
         assertThat(ran).isEmpty();

@@ -29,6 +29,8 @@
 #   PARTITIONS       OBSERVERS_CLAIMS_PARTITIONS of the daemon (1)
 #   OBSERVER_COUNTS  observers in the definitions, each running a log action for every event ("1")
 #   WARMUP           backlog warm-up events (N); WARMUP_SECONDS (5), DURATION (20), LAT_CLIENTS (4) at a rate
+#   ROWS_PER_TX      change-log rows per inserting transaction at a rate (1); RATE stays events/s, so
+#                    RATE=10000 ROWS_PER_TX=10 commits 1,000 transactions/s of 10 rows each
 #   PERF_DB_URL      a server whose user may create databases; the benchmark creates and drops
 #                    observers_perf. Default: 127.0.0.1:5432 when it answers, else the daemon's embedded
 #                    PostgreSQL (a fresh one per configuration). With --peers: the peers' cluster
@@ -77,8 +79,9 @@ WARMUP=${WARMUP:-$N}
 WARMUP_SECONDS=${WARMUP_SECONDS:-5}
 DURATION=${DURATION:-20}
 LAT_CLIENTS=${LAT_CLIENTS:-4}
+ROWS_PER_TX=${ROWS_PER_TX:-1}
 PEERS_DIR=${PEERS_DIR:-$(cd "$root/.." && pwd)/shared/peers}
-for v in WARMUP WARMUP_SECONDS DURATION LAT_CLIENTS PARTITIONS; do number "$v" "${!v}"; done
+for v in WARMUP WARMUP_SECONDS DURATION LAT_CLIENTS PARTITIONS ROWS_PER_TX; do number "$v" "${!v}"; done
 for s in $SIZES $OBSERVER_COUNTS; do number "SIZES/OBSERVER_COUNTS" "$s"; done
 if [ "$mode" = backlog ]; then
   for s in $SIZES; do
@@ -237,7 +240,17 @@ peak_rss_mb() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>
 now() { date +%s.%N; }
 
 # The checkpoint every observer has written: the smallest, once all <count> cursors exist.
-done_query() { echo "SELECT CASE WHEN count(*) >= $1 THEN COALESCE(min(last_processed_id), 0) ELSE 0 END FROM public.observer_checkpoints WHERE listener_id LIKE 'observer:%'"; }
+# The cursors are in (txid, pk) order, so the last row of the log is the last in that order, not the one
+# with the highest pk: while some cursor is short of it, this reads the least cursor pk (for the progress bar),
+# once every cursor covers it, the largest bigint.
+done_query() {
+  echo "SELECT CASE WHEN count(*) >= $1 AND bool_and((COALESCE(c.last_txid, '0'::xid8), c.last_processed_id) >= (l.t, l.p))
+                    THEN 9223372036854775807 WHEN count(*) >= $1 THEN COALESCE(min(c.last_processed_id), 0) ELSE 0 END
+          FROM public.observer_checkpoints c,
+               (SELECT COALESCE(txid, '0'::xid8) AS t, pk_entity_change_log AS p FROM core.tb_entity_change_log
+                 ORDER BY COALESCE(txid, '0'::xid8) DESC, pk_entity_change_log DESC LIMIT 1) l
+         WHERE c.listener_id LIKE 'observer:%'"
+}
 
 # await_count <query> <target> <label> <base>: polls <query> (a number) every 20 ms over one connection
 # until it reaches <target>, drawing a progress bar of (value - base) / (target - base).
@@ -277,10 +290,22 @@ insert_backlog() {
 
 max_pk() { q "SELECT COALESCE(max(pk_entity_change_log), 0) FROM core.tb_entity_change_log"; }
 
-# rate_pass <seconds> <out>: pgbench inserting single-row transactions at RATE for <seconds>.
+# rate_pass <seconds> <out> [log prefix]: pgbench inserting RATE events/s for <seconds>, ROWS_PER_TX rows per
+# transaction; with a log prefix every transaction's latency is logged there.
 rate_pass() {
-  pgbench "$db_url" -n -R "$RATE" -T "$1" -c "$LAT_CLIENTS" -j "$LAT_CLIENTS" -f "$root/scripts/perf/insert_one.sql" >"$2" 2>&1 \
+  local script=insert_one.sql log=()
+  [ "$ROWS_PER_TX" -gt 1 ] && script=insert_many.sql
+  [ -n "${3:-}" ] && log=(-l --log-prefix="$3")
+  (cd "$work" && pgbench "$db_url" -n -R "$(( (RATE + ROWS_PER_TX - 1) / ROWS_PER_TX ))" -T "$1" -c "$LAT_CLIENTS" \
+      -j "$LAT_CLIENTS" -D rows="$ROWS_PER_TX" -f "$root/scripts/perf/$script" "${log[@]}") >"$2" 2>&1 \
     || { cat "$2" >&2; echo "perf_test: pgbench failed" >&2; exit 1; }
+}
+
+# writer_quantiles <log prefix>: "p50 p99" in ms of the inserting transactions' own time (statement and
+# commit, without pgbench's schedule lag): the part of commit-to-start latency no reader can remove.
+writer_quantiles() {
+  cat "$1".* 2>/dev/null | awk '{ print ($3 - $NF) / 1000 }' | sort -n \
+    | awk '{ a[NR] = $1 } END { if (NR == 0) { print "- -"; exit } printf "%.2f %.2f\n", a[int(NR * 0.5) + 1], a[int(NR * 0.99) + 1] }'
 }
 
 results=()   # one "key=value ..." line per configuration
@@ -295,8 +320,8 @@ machine="$(uname -srm), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2
   if [ "$mode" = backlog ]; then
     printf 'backlog: N=%s events in one INSERT after a warm-up of %s; action: log (debug, below threshold)\n\n' "$N" "$WARMUP"
   else
-    printf 'steady rate: %s events/s for %s s (pgbench, %s clients) after %s s of warm-up; action: log (debug)\n\n' \
-      "$RATE" "$DURATION" "$LAT_CLIENTS" "$WARMUP_SECONDS"
+    printf 'steady rate: %s events/s, %s row(s) per transaction, for %s s (pgbench, %s clients) after %s s of warm-up; action: log (debug)\n\n' \
+      "$RATE" "$ROWS_PER_TX" "$DURATION" "$LAT_CLIENTS" "$WARMUP_SECONDS"
   fi
 }
 
@@ -335,7 +360,7 @@ for config in "${configs[@]}"; do
       (for s in $(seq 1 "$DURATION"); do sleep 1; printf '\r  %-40s %3d/%d s' "$title" "$s" "$DURATION" >&2; done) &
       ticker=$!
     fi
-    rate_pass "$DURATION" "$work/rate-$label.txt"
+    rate_pass "$DURATION" "$work/rate-$label.txt" "$work/txlog-$label"
     [ "$progress" = 1 ] && { kill "$ticker" 2>/dev/null || true; wait "$ticker" 2>/dev/null || true; printf '\r%*s\r' 80 '' >&2; }
     last=$(max_pk)
     await_count "$query" "$last" "$title, catching up" "$base"
@@ -353,13 +378,16 @@ for config in "${configs[@]}"; do
   writes=$(counter_delta "$work/before-$label.prom" "$work/after-$label.prom" observer_checkpoint_writes_total)
   actions=$(counter_delta "$work/before-$label.prom" "$work/after-$label.prom" observer_actions_executed_total)
   rate=$(awk -v n="$events" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
-  lag=
-  [ "$mode" = rate ] && lag=$(sed -n 's/^rate limit schedule lag: avg \([0-9.]*\).*/\1/p' "$work/rate-$label.txt")
+  lag= w50= w99=
+  if [ "$mode" = rate ]; then
+    lag=$(sed -n 's/^rate limit schedule lag: avg \([0-9.]*\).*/\1/p' "$work/rate-$label.txt")
+    read -r w50 w99 <<<"$(writer_quantiles "$work/txlog-$label")"
+  fi
   results+=("batch=$size dedup=$dedup observers=$count events=$events seconds=$seconds events_per_s=$rate actions=$actions \
 start_p50_ms=$s50 start_p95_ms=$s95 start_p99_ms=$s99 done_p50_ms=$e50 done_p95_ms=$e95 done_p99_ms=$e99 \
 daemon_cpu_pct=$(awk -v a="$d0" -v b="$d1" -v s="$wall" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", 100 * (b - a) / hz / s }') \
 postgres_cpu_pct=$(awk -v a="$p0" -v b="$p1" -v s="$wall" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", 100 * (b - a) / hz / s }') \
-machine_busy_pct=$(machine_busy "$m0" "$m1") peak_rss_mb=$rss checkpoint_writes=$writes inserter_lag_ms=${lag:-}")
+machine_busy_pct=$(machine_busy "$m0" "$m1") peak_rss_mb=$rss checkpoint_writes=$writes inserter_lag_ms=${lag:-} writer_p50_ms=${w50:-} writer_p99_ms=${w99:-} rows_per_tx=$ROWS_PER_TX")
 done
 
 field() { sed -n "s/.*\b$2=\([^ ]*\).*/\1/p" <<<"$1"; }
@@ -404,8 +432,8 @@ if [ "$mode" = backlog ]; then
   printf '%-6s %-5s %-4s %9s %8s %6s | %-20s | %-20s | %6s %6s %6s %7s\n' batch dedup obs "events/s" FraiseQL ratio \
     "start p50/p95/p99 ms" "done p50/p95/p99 ms" "daemon" "pg" "RSS MB" "ckpts"
 else
-  printf '%-6s %-5s %-4s %9s %8s | %-20s | %-20s | %6s %6s %6s %7s\n' batch dedup obs "events/s" "lag ms" \
-    "start p50/p95/p99 ms" "done p50/p95/p99 ms" "daemon" "pg" "RSS MB" "ckpts"
+  printf '%-6s %-5s %-4s %9s %8s | %-13s | %-20s | %-20s | %6s %6s %6s %7s\n' batch dedup obs "events/s" "lag ms" \
+    "writer p50/p99" "start p50/p95/p99 ms" "done p50/p95/p99 ms" "daemon" "pg" "RSS MB" "ckpts"
 fi
 for r in "${results[@]}"; do
   size=$(field "$r" batch)
@@ -418,12 +446,17 @@ for r in "${results[@]}"; do
       "$(field "$r" events_per_s)" "${claim:--}" "$ratio" "$lat_s" "$lat_d" "$(field "$r" daemon_cpu_pct)" \
       "$(field "$r" postgres_cpu_pct)" "$(field "$r" peak_rss_mb)" "$(field "$r" checkpoint_writes)"
   else
-    printf '%-6s %-5s %-4s %9s %8s | %-20s | %-20s | %5s%% %5s%% %6s %7s\n' "$size" "$(field "$r" dedup)" "$(field "$r" observers)" \
-      "$(field "$r" events_per_s)" "$(field "$r" inserter_lag_ms)" "$lat_s" "$lat_d" "$(field "$r" daemon_cpu_pct)" \
+    printf '%-6s %-5s %-4s %9s %8s | %-13s | %-20s | %-20s | %5s%% %5s%% %6s %7s\n' "$size" "$(field "$r" dedup)" "$(field "$r" observers)" \
+      "$(field "$r" events_per_s)" "$(field "$r" inserter_lag_ms)" "$(field "$r" writer_p50_ms)/$(field "$r" writer_p99_ms)" \
+      "$lat_s" "$lat_d" "$(field "$r" daemon_cpu_pct)" \
       "$(field "$r" postgres_cpu_pct)" "$(field "$r" peak_rss_mb)" "$(field "$r" checkpoint_writes)"
   fi
 done
-[ "$mode" = backlog ] && printf '(daemon, pg: %% of one core over the measured pass; ckpts: checkpoint writes in it)\n'
+if [ "$mode" = backlog ]; then
+  printf '(daemon, pg: %% of one core over the measured pass; ckpts: checkpoint writes in it)\n'
+else
+  printf '(writer: the inserting transactions'"'"' own time in ms, statement and commit, no reader involved; lag: pgbench behind schedule)\n'
+fi
 
 if [ "$peers" = 1 ]; then
   echo

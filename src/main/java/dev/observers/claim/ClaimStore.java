@@ -32,8 +32,16 @@ public final class ClaimStore {
     private static final long ENSURE_LOCK = 0x6f62732d636c6169L;
 
     private static final String BEAT = """
-            INSERT INTO public.observer_daemons (instance) VALUES ($1)
-            ON CONFLICT (instance) DO UPDATE SET heartbeat_at = now()""";
+            INSERT INTO public.observer_daemons AS d (instance, wakeup_until)
+            VALUES ($1, now() + $2 * interval '1 millisecond')
+            ON CONFLICT (instance) DO UPDATE
+               SET heartbeat_at = now(),
+                   wakeup_until = CASE WHEN d.wakeup_until IS NULL THEN NULL ELSE now() + $2 * interval '1 millisecond' END""";
+
+    private static final String WAKEUPS = """
+            UPDATE public.observer_daemons
+               SET wakeup_until = CASE WHEN $2 THEN now() + $3 * interval '1 millisecond' END
+             WHERE instance = $1""";
 
     private static final String FORGET_DEAD = """
             DELETE FROM public.observer_daemons
@@ -133,7 +141,7 @@ public final class ClaimStore {
      * one included, in name order.
      */
     public List<String> heartbeat() {
-        pool.preparedQuery(BEAT).execute(Tuple.of(instance)).await().atMost(TIMEOUT);
+        pool.preparedQuery(BEAT).execute(Tuple.of(instance, lease.toMillis())).await().atMost(TIMEOUT);
         pool.preparedQuery(FORGET_DEAD).execute(Tuple.of(instance, lease.toMillis() * 20)).await().atMost(TIMEOUT);
         List<String> live = new ArrayList<>(List.of(instance));
         for (Row r : pool.preparedQuery(LIVE).execute(Tuple.of(instance, lease.toMillis())).await().atMost(TIMEOUT)) {
@@ -141,6 +149,14 @@ public final class ClaimStore {
         }
         live.sort(String::compareTo);
         return live;
+    }
+
+    /**
+     * Asks the writers' transactions to NOTIFY at commit ({@code wanted}) or to stop; a request lasts a
+     * lease and is renewed with every heartbeat (see the V6 migration).
+     */
+    public void wakeups(boolean wanted) {
+        pool.preparedQuery(WAKEUPS).execute(Tuple.of(instance, wanted, lease.toMillis())).await().atMost(TIMEOUT);
     }
 
     /** Removes this daemon's heartbeat, so the others count one daemon less at once. */

@@ -150,7 +150,7 @@ public class Daemon {
                 settings, registry, Clock.systemUTC());
         Duration poll = Duration.ofMillis(config.listener().pollIntervalMs());
         pump = new LogPump(new ChangeLogReader(pool), poll.compareTo(settings.heartbeat()) < 0 ? poll : settings.heartbeat(),
-                Duration.ofMillis(config.listener().minReadIntervalMs()), subscriptions);
+                Duration.ofMillis(config.listener().minReadIntervalMs()), subscriptions, claims::wakeups);
         subscriptions.attach(pump);
         FunctionCounter.builder("observer_log_reads_total", pump, LogPump::reads)
                 .description("Queries of the change log (one serves every subscription at the same position)")

@@ -32,7 +32,8 @@ public final class Migrator {
             "V2__checkpoints_and_dead_letters.sql",
             "V3__change_log_position_index.sql",
             "V4__claims.sql",
-            "V5__projection_lineage.sql");
+            "V5__projection_lineage.sql",
+            "V6__wakeups_on_request.sql");
 
     private static final Logger LOG = Logger.getLogger(Migrator.class);
     private static final long LOCK_KEY = 0x6f62736572766572L; // "observer"

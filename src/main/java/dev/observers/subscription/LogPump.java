@@ -31,10 +31,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * Reads the change log for every subscription of this daemon, on one thread. Subscriptions that want
  * rows share one read while their positions lie within one batch of each other, and its rows are mapped
  * to events once; one that has fallen further behind (or was held back by its own in-flight bound)
- * reads on its own from its cursor until it is close to the others again. Woken by NOTIFY, by completions,
- * or by the poll interval, so a lost notification costs latency only. After a read that found nothing more
- * it reads again no sooner than the minimum read interval after that read began: a stream of single-row
- * commits is then read a few rows at a time instead of one query per commit.
+ * reads on its own from its cursor until it is close to the others again. After a read that found nothing
+ * more it reads again no sooner than the minimum read interval after that read began: a stream of
+ * single-row commits is then read a few rows at a time instead of one query per commit.
+ *
+ * <p>Wake-ups. While rows keep coming the pump is awake: it reads again on its own, after a gap that starts
+ * at the minimum read interval and doubles while reads find nothing (up to {@value #AWAKE_GAP_MAX_MS} ms),
+ * and asks the writers for no NOTIFY: a notifying transaction holds a server-wide lock across its commit
+ * flush, so notifications would serialise the commits of concurrent writers. Once reads have found nothing
+ * for {@value #AWAKE_MS} ms it asks for notifications, reads once more (a row that committed before the
+ * request came without one), and sleeps until a NOTIFY, a completion or the poll interval; a lost
+ * notification costs latency only.
  *
  * <p>Rows are decoded (columns, JSON) on a second thread, and after a full read the next one is
  * already under way while the pump hands the current rows to the subscriptions: reading, decoding
@@ -47,6 +54,8 @@ public final class LogPump {
     private static final Logger LOG = Logger.getLogger(LogPump.class);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
     private static final RetryPolicy BACKOFF = new RetryPolicy(Integer.MAX_VALUE, 100, 30_000, BackoffStrategy.EXPONENTIAL);
+    private static final long AWAKE_MS = 50;
+    private static final long AWAKE_GAP_MAX_MS = 8;
 
     /** One row of a read, mapped once for every subscription it goes to. */
     public record ReadRow(ChangeLogRow row, EventMapper.Mapped mapped, int hash) {
@@ -77,14 +86,25 @@ public final class LogPump {
         void run() throws InterruptedException;
     }
 
+    /** Asks the writers' transactions to NOTIFY this daemon at commit, or to stop. */
+    @FunctionalInterface
+    public interface Notifications {
+        /** No notifications are asked for: the pump reads on its own (tests, or a log without a trigger). */
+        Notifications NONE = wanted -> { };
+
+        void want(boolean wanted);
+    }
+
     private final ChangeLogReader reader;
     private final Duration pollInterval;
     private final long minReadIntervalNanos;
     private final Round beforeEachRound;
+    private final Notifications notifications;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final Wakeup wakeup = new Wakeup();
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong rounds = new AtomicLong();
+    private final AtomicLong rowsRead = new AtomicLong();
     private volatile boolean stopping;
     private volatile String lastError;
     private Thread thread;
@@ -92,10 +112,16 @@ public final class LogPump {
     private Ahead ahead;
 
     public LogPump(ChangeLogReader reader, Duration pollInterval, Duration minReadInterval, Round beforeEachRound) {
+        this(reader, pollInterval, minReadInterval, beforeEachRound, Notifications.NONE);
+    }
+
+    public LogPump(ChangeLogReader reader, Duration pollInterval, Duration minReadInterval, Round beforeEachRound,
+                   Notifications notifications) {
         this.reader = reader;
         this.pollInterval = pollInterval;
         this.minReadIntervalNanos = minReadInterval.toNanos();
         this.beforeEachRound = beforeEachRound;
+        this.notifications = notifications;
     }
 
     public void add(Subscription s) {
@@ -158,20 +184,51 @@ public final class LogPump {
 
     private void loop() {
         int failures = 0;
+        boolean notified = false;
+        boolean asked = false;
+        long emptySince = 0;
+        int emptyReads = 0;
         while (!stopping) {
             try {
                 beforeEachRound.run();
+                if (!asked) {
+                    notifications.want(true);
+                    notified = true;
+                    asked = true;
+                }
                 long began = System.nanoTime();
                 long readsBefore = reads.get();
+                long rowsBefore = rowsRead.get();
                 boolean more = round();
                 failures = 0;
                 lastError = null;
-                if (!more) {
-                    wakeup.await(sleep());
-                    long early = minReadIntervalNanos - (System.nanoTime() - began);
-                    if (early > 0 && reads.get() != readsBefore && !stopping) {
-                        Thread.sleep(Duration.ofNanos(early));
+                if (more) {
+                    continue;
+                }
+                boolean read = reads.get() != readsBefore;
+                Duration wait = sleep();
+                if (read && rowsRead.get() != rowsBefore) {
+                    emptyReads = 0;
+                    if (notified) {
+                        notifications.want(false);
+                        notified = false;
                     }
+                } else if (read && emptyReads++ == 0) {
+                    emptySince = began;
+                }
+                if (read && !notified) {
+                    if (emptyReads == 0 || began - emptySince < TimeUnit.MILLISECONDS.toNanos(AWAKE_MS)) {
+                        wait = min(wait, awakeGap(emptyReads));
+                    } else {
+                        notifications.want(true);
+                        notified = true;
+                        continue;
+                    }
+                }
+                wakeup.await(wait);
+                long early = minReadIntervalNanos - (System.nanoTime() - began);
+                if (early > 0 && read && !stopping) {
+                    Thread.sleep(Duration.ofNanos(early));
                 }
             } catch (InterruptedException e) {
                 return;
@@ -187,6 +244,17 @@ public final class LogPump {
                 }
             }
         }
+    }
+
+    /** How long an awake pump waits after a read: the minimum read interval, doubled per read that found nothing. */
+    private Duration awakeGap(int emptyReads) {
+        long base = Math.max(minReadIntervalNanos, TimeUnit.MILLISECONDS.toNanos(1));
+        long cap = Math.max(minReadIntervalNanos, TimeUnit.MILLISECONDS.toNanos(AWAKE_GAP_MAX_MS));
+        return Duration.ofNanos(Math.min(cap, base << Math.min(emptyReads, 10)));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /**
@@ -209,6 +277,7 @@ public final class LogPump {
             Position from = wanting.get(next).readPosition();
             int limit = wanting.get(next).chunk();
             List<ReadRow> read = read(from, limit);
+            rowsRead.addAndGet(read.size());
             boolean shortRead = read.size() < limit;
             more |= !shortRead;
             Position end = read.isEmpty() ? from : read.getLast().row().position();

@@ -1,5 +1,6 @@
 package dev.observers.postgres;
 
+import dev.observers.claim.ClaimStore;
 import dev.observers.config.PgUrl;
 import dev.observers.testing.PostgresServer;
 import dev.observers.testing.TestServers;
@@ -11,17 +12,17 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MigrationTest {
-
-
-
 
     /** A FraiseQL deployment's log as FraiseQL's own migration shapes it, with a column of the user's own. */
     private static final String FRAISEQL_LOG = """
@@ -117,33 +118,56 @@ class MigrationTest {
     }
 
     @Test
-    void anInsertIntoTheLogNotifiesListenersAtCommit() throws Exception {
+    void anInsertIntoTheLogNotifiesAtCommitOnlyWhileADaemonAsksForIt() throws Exception {
         PgUrl url = TestServers.newDatabase(MigrationTest.class);
         Pool pool = pool(url);
+        PgSubscriber subscriber = PgSubscriber.subscriber(TestServers.vertx().getDelegate(), Postgres.connectOptions(url));
+        BlockingQueue<String> notified = new LinkedBlockingQueue<>();
+        CompletableFuture<Void> subscribed = new CompletableFuture<>();
         try {
             new Migrator(pool).migrate();
-        } finally {
-            pool.closeAndAwait();
-        }
-        PgSubscriber subscriber = PgSubscriber.subscriber(TestServers.vertx().getDelegate(), Postgres.connectOptions(url));
-        CompletableFuture<String> notified = new CompletableFuture<>();
-        CompletableFuture<Void> subscribed = new CompletableFuture<>();
-        subscriber.channel("observers_change_log").subscribeHandler(v -> subscribed.complete(null))
-                .handler(notified::complete);
-        subscriber.connect().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        try {
+            subscriber.channel("observers_change_log").subscribeHandler(v -> subscribed.complete(null))
+                    .handler(notified::add);
+            subscriber.connect().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             subscribed.get(10, TimeUnit.SECONDS);
-            try (Connection c = PostgresServer.connect(url); Statement s = c.createStatement()) {
-                c.setAutoCommit(false);
-                s.execute("INSERT INTO core.tb_entity_change_log (object_type, modification_type) VALUES ('Post', 'INSERT')");
-                Thread.sleep(300);
-                assertThat(notified).isNotDone();
-                c.commit();
-            }
-            assertThat(notified.get(10, TimeUnit.SECONDS)).isEmpty();
+
+            insertAndCommit(url, notified);
+            assertThat(notified.poll(500, TimeUnit.MILLISECONDS)).as("no daemon: nobody to wake").isNull();
+
+            ClaimStore daemon = new ClaimStore(pool, "d1", Duration.ofSeconds(30), 100);
+            daemon.heartbeat();
+            assertThat(insertAndCommit(url, notified)).as("a starting daemon asks for wake-ups").isEmpty();
+
+            daemon.wakeups(false);
+            insertAndCommit(url, notified);
+            assertThat(notified.poll(500, TimeUnit.MILLISECONDS)).as("a daemon reading on its own").isNull();
+            daemon.heartbeat();
+            insertAndCommit(url, notified);
+            assertThat(notified.poll(500, TimeUnit.MILLISECONDS)).as("a heartbeat keeps the answer").isNull();
+
+            daemon.wakeups(true);
+            assertThat(insertAndCommit(url, notified)).isEmpty();
+
+            pool.query("UPDATE public.observer_daemons SET wakeup_until = now() - interval '1 second'")
+                    .execute().await().indefinitely();
+            insertAndCommit(url, notified);
+            assertThat(notified.poll(500, TimeUnit.MILLISECONDS)).as("a request of a daemon that stopped renewing it")
+                    .isNull();
         } finally {
             subscriber.close();
+            pool.closeAndAwait();
         }
+    }
+
+    /** Inserts a row, checks nothing is notified before the commit, commits; the notification, if any, within 10 s. */
+    private static String insertAndCommit(PgUrl url, BlockingQueue<String> notified) throws Exception {
+        try (Connection c = PostgresServer.connect(url); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO core.tb_entity_change_log (object_type, modification_type) VALUES ('Post', 'INSERT')");
+            assertThat(notified.poll(200, TimeUnit.MILLISECONDS)).as("nothing before the commit").isNull();
+            c.commit();
+        }
+        return notified.poll(10, TimeUnit.SECONDS);
     }
 
     private static Pool pool(PgUrl url) {

@@ -157,6 +157,31 @@ class LogPumpTest {
     }
 
     @Test
+    void aPumpFollowingAStreamAsksForNoNotificationsAndAsksAgainOnceItHasGoneQuiet() throws InterruptedException {
+        List<Boolean> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        pump = new LogPump(new ChangeLogReader(pool), Duration.ofSeconds(30), Duration.ofMillis(2), () -> { }, asked::add);
+        Sink sink = new Sink();
+        subscribe("stream", 0, 1, sink, 10_000, 1_000);
+        pump.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> asked.equals(List.of(true)));
+
+        List<Long> rows = new ArrayList<>(insert(1, 1));
+        pump.wake();
+        for (int i = 0; i < 20; i++) {
+            rows.addAll(insert(1, 1));
+            Thread.sleep(5);
+        }
+        await("read without a wake-up after the first: the poll interval is 30 s").atMost(Duration.ofSeconds(5))
+                .until(() -> sink.pks.size() == 21);
+        assertThat(asked.get(1)).as("rows came: no notifications wanted").isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> asked.size() >= 3 && asked.getLast());
+        long reads = pump.reads();
+        Thread.sleep(300);
+        assertThat(pump.reads()).as("asleep until woken").isEqualTo(reads);
+        assertThat(sink.pks).containsExactlyElementsOf(rows);
+    }
+
+    @Test
     void subscriptionsWithinOneBatchOfEachOtherShareTheReadAndEachGetsWhatFollowsItsOwnCursor() {
         List<Long> rows = insert(600, 30);
         List<Position> positions = pool.query("SELECT txid::text, pk_entity_change_log FROM core.tb_entity_change_log"

@@ -9,6 +9,8 @@
 #   scripts/perf_test.sh 0 1000               # steady 1,000 events/s for DURATION s (pgbench, a separate process)
 #   DEDUP="off on" SIZES="100 1000" scripts/perf_test.sh
 #   OBSERVER_COUNTS="1 20" SIZES=1000 scripts/perf_test.sh
+#   ACTION=webhook ACTIONS_PER_EVENT=3 ENTITIES=1 SIZES=10 scripts/perf_test.sh 50    # three 100 ms webhooks per event, one entity
+#   ACTION=webhook CONCURRENCY="10 50 100 200" SIZES=100 scripts/perf_test.sh 20000  # slots against a 100 ms receiver
 #   scripts/perf_test.sh --peers 100000       # also graphile-worker and Debezium in the same run, with ratios
 #
 # Backlog: per configuration a fresh database and daemon; a warm-up pass of WARMUP events (default N,
@@ -27,7 +29,11 @@
 #   SIZES            checkpoint batch sizes ("1 10 100 1000"; "100" at a steady rate)
 #   DEDUP            "off", "on" (the Redis dedup window) or "off on"
 #   PARTITIONS       OBSERVERS_CLAIMS_PARTITIONS of the daemon (1)
-#   OBSERVER_COUNTS  observers in the definitions, each running a log action for every event ("1")
+#   OBSERVER_COUNTS  observers in the definitions, each running its actions for every event ("1")
+#   ACTION           log (debug level, below the threshold) or webhook (POST to a local receiver that answers
+#                    after RECEIVER_DELAY_MS, 100); ACTIONS_PER_EVENT of them per observer (1)
+#   CONCURRENCY      OBSERVERS_MAX_CONCURRENT_ACTIONS values to run, a dimension like SIZES (the daemon's default)
+#   ENTITIES         distinct entities in the generated events (20000); events of one entity run one at a time
 #   WARMUP           backlog warm-up events (N); WARMUP_SECONDS (5), DURATION (20), LAT_CLIENTS (4) at a rate
 #   ROWS_PER_TX      change-log rows per inserting transaction at a rate (1); RATE stays events/s, so
 #                    RATE=10000 ROWS_PER_TX=10 commits 1,000 transactions/s of 10 rows each
@@ -80,8 +86,13 @@ WARMUP_SECONDS=${WARMUP_SECONDS:-5}
 DURATION=${DURATION:-20}
 LAT_CLIENTS=${LAT_CLIENTS:-4}
 ROWS_PER_TX=${ROWS_PER_TX:-1}
+ACTION=${ACTION:-log}
+ACTIONS_PER_EVENT=${ACTIONS_PER_EVENT:-1}
+RECEIVER_DELAY_MS=${RECEIVER_DELAY_MS:-100}
+CONCURRENCY=${CONCURRENCY:-default}
+ENTITIES=${ENTITIES:-20000}
 PEERS_DIR=${PEERS_DIR:-$(cd "$root/.." && pwd)/shared/peers}
-for v in WARMUP WARMUP_SECONDS DURATION LAT_CLIENTS PARTITIONS ROWS_PER_TX; do number "$v" "${!v}"; done
+for v in WARMUP WARMUP_SECONDS DURATION LAT_CLIENTS PARTITIONS ROWS_PER_TX ACTIONS_PER_EVENT RECEIVER_DELAY_MS ENTITIES; do number "$v" "${!v}"; done
 for s in $SIZES $OBSERVER_COUNTS; do number "SIZES/OBSERVER_COUNTS" "$s"; done
 if [ "$mode" = backlog ]; then
   for s in $SIZES; do
@@ -89,6 +100,8 @@ if [ "$mode" = backlog ]; then
       || { echo "perf_test: N ($N) and WARMUP ($WARMUP) must be multiples of every batch size ($SIZES)" >&2; exit 2; }
   done
 fi
+[[ $ACTION = log || $ACTION = webhook ]] || { echo "perf_test: ACTION takes log or webhook, got '$ACTION'" >&2; exit 2; }
+for c in $CONCURRENCY; do [[ $c = default ]] || number CONCURRENCY "$c"; done
 for d in $DEDUP; do [[ $d = on || $d = off ]] || { echo "perf_test: DEDUP takes off and on, got '$d'" >&2; exit 2; }; done
 
 need() { command -v "$1" >/dev/null || { echo "perf_test: $1 is required ($2)" >&2; exit 1; }; }
@@ -134,24 +147,33 @@ db_url=${PERF_DB_URL:+${PERF_DB_URL%/*}/observers_perf}
 declare -A fraiseql=([1]=5000 [10]=15000 [100]=50000 [1000]=80000)
 q() { psql "$db_url" -qtAX -v ON_ERROR_STOP=1 -c "$1"; }
 
-# The observers file for <count> observers, each a log action on every event.
+# The observers file for <count> observers, each running ACTIONS_PER_EVENT actions (ACTION) on every event.
 definitions() {
-  local count=$1 file="$work/observers-$1.yaml"
-  if [ "$count" = 1 ]; then echo "$root/scripts/perf/log-observer.yaml"; return; fi
+  local count=$1 file="$work/observers-$1.yaml" i a
+  if [ "$count" = 1 ] && [ "$ACTION" = log ] && [ "$ACTIONS_PER_EVENT" = 1 ]; then
+    echo "$root/scripts/perf/log-observer.yaml"; return
+  fi
   {
     echo "observers:"
     for i in $(seq 1 "$count"); do
-      printf '  everything_%02d:\n    entity: "*"\n    event_type: [INSERT, UPDATE, DELETE, CUSTOM]\n' "$i"
-      printf '    actions:\n      - type: log\n        level: debug\n        message_template: "{{ entity_type }} {{ entity_id }}"\n'
+      printf '  everything_%02d:\n    entity: "*"\n    event_type: [INSERT, UPDATE, DELETE, CUSTOM]\n    actions:\n' "$i"
+      for a in $(seq 1 "$ACTIONS_PER_EVENT"); do
+        if [ "$ACTION" = webhook ]; then
+          printf '      - type: webhook\n        url: "http://127.0.0.1:%s/o%02d/a%d"\n        timeout_ms: 10000\n' "$receiver_port" "$i" "$a"
+        else
+          printf '      - type: log\n        level: debug\n        message_template: "{{ entity_type }} {{ entity_id }}"\n'
+        fi
+      done
     done
   } >"$file"
   echo "$file"
 }
 
-# start_daemon <label> <batch> <dedup> <observers file>: a daemon on a fresh database; sets daemon_pid,
-# http_port and (embedded) db_url.
+# start_daemon <label> <batch> <dedup> <observers file> <concurrency>: a daemon on a fresh database; sets
+# daemon_pid, http_port and (embedded) db_url.
 start_daemon() {
-  local label=$1 size=$2 dedup=$3 file=$4 log="$work/daemon-$1.log" env=()
+  local label=$1 size=$2 dedup=$3 file=$4 concurrency=$5 log="$work/daemon-$1.log" env=()
+  [ "$concurrency" = default ] || env+=(OBSERVERS_MAX_CONCURRENT_ACTIONS="$concurrency")
   http_port=$(( 20000 + RANDOM % 20000 ))
   if [ "$embedded" = 1 ]; then
     env+=(OBSERVERS_EMBEDDED_DATA_DIR="$work/embedded-$label" OBSERVERS_EMBEDDED_PG_PORT=$(( 40000 + RANDOM % 20000 )))
@@ -278,7 +300,7 @@ await_count() {
 insert_backlog() {
   local count=$1
   q "INSERT INTO core.tb_entity_change_log (object_type, object_id, modification_type, object_data, created_at)
-     SELECT (ARRAY['Post', 'User', 'Comment', 'Order'])[1 + g % 4], md5((g % 20000)::text)::uuid,
+     SELECT (ARRAY['Post', 'User', 'Comment', 'Order'])[1 + (g % $ENTITIES) % 4], md5((g % $ENTITIES)::text)::uuid,
             (ARRAY['INSERT', 'UPDATE', 'UPDATE', 'DELETE'])[1 + (g / 4) % 4],
             jsonb_build_object('name', 'entity-' || g, 'status', 'active', 'count', g, 'price', 19.99,
                                'tags', jsonb_build_array('alpha', 'beta', 'gamma'),
@@ -310,29 +332,47 @@ writer_quantiles() {
 
 results=()   # one "key=value ..." line per configuration
 configs=()
-for size in $SIZES; do for dedup in $DEDUP; do for count in $OBSERVER_COUNTS; do configs+=("$size $dedup $count"); done; done; done
+for size in $SIZES; do for dedup in $DEDUP; do for count in $OBSERVER_COUNTS; do for conc in $CONCURRENCY; do
+  configs+=("$size $dedup $count $conc")
+done; done; done; done
+
+receiver_port=
+if [ "$ACTION" = webhook ]; then
+  need python3 "apt-get install python3"
+  receiver_port=$(( 20000 + RANDOM % 20000 ))
+  python3 "$root/scripts/perf/receiver.py" "$receiver_port" "$work/arrivals" "$RECEIVER_DELAY_MS" &
+  receiver_pid=$!
+  trap 'kill "$receiver_pid" 2>/dev/null || true; cleanup' EXIT
+  for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/"$receiver_port") 2>/dev/null && break; sleep 0.1; done
+fi
 
 pg_version=$(psql "${PERF_DB_URL:-postgresql://x@127.0.0.1:1/x}" -qtAX -c 'SHOW server_version' 2>/dev/null || echo "embedded 14")
 machine="$(uname -srm), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
+if [ "$ACTION" = webhook ]; then
+  action_text="$ACTIONS_PER_EVENT webhook(s) per observer to a local receiver answering after $RECEIVER_DELAY_MS ms"
+else
+  action_text="$ACTIONS_PER_EVENT log action(s) per observer (debug, below threshold)"
+fi
 [ "$json" = 1 ] || {
   printf 'date: %s\nmachine: %s\nPostgreSQL: %s (%s)\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$machine" "$pg_version" \
     "$([ "$embedded" = 1 ] && echo "the daemon's embedded server" || echo "${PERF_DB_URL#*@}")"
   if [ "$mode" = backlog ]; then
-    printf 'backlog: N=%s events in one INSERT after a warm-up of %s; action: log (debug, below threshold)\n\n' "$N" "$WARMUP"
+    printf 'backlog: N=%s events of %s entities in one INSERT after a warm-up of %s; %s\n\n' "$N" "$ENTITIES" "$WARMUP" "$action_text"
   else
-    printf 'steady rate: %s events/s, %s row(s) per transaction, for %s s (pgbench, %s clients) after %s s of warm-up; action: log (debug)\n\n' \
-      "$RATE" "$ROWS_PER_TX" "$DURATION" "$LAT_CLIENTS" "$WARMUP_SECONDS"
+    printf 'steady rate: %s events/s, %s row(s) per transaction, for %s s (pgbench, %s clients) after %s s of warm-up; %s\n\n' \
+      "$RATE" "$ROWS_PER_TX" "$DURATION" "$LAT_CLIENTS" "$WARMUP_SECONDS" "$action_text"
   fi
 }
 
 i=0
 for config in "${configs[@]}"; do
-  read -r size dedup count <<<"$config"
+  read -r size dedup count conc <<<"$config"
   i=$((i + 1))
   label="$i"
   title="[$i/${#configs[@]}] batch $size, dedup $dedup, $count observer(s)"
+  [ "$conc" = default ] || title+=", $conc slots"
   [ "$progress" = 1 ] && printf '  %s: starting the daemon\r' "$title" >&2
-  start_daemon "$label" "$size" "$dedup" "$(definitions "$count")"
+  start_daemon "$label" "$size" "$dedup" "$(definitions "$count")" "$conc"
   query=$(done_query "$count")
   if [ "$mode" = backlog ]; then
     [ "$progress" = 1 ] && printf '%*s\r  %s: warm-up, %s events\r' 80 '' "$title" "$WARMUP" >&2
@@ -383,7 +423,7 @@ for config in "${configs[@]}"; do
     lag=$(sed -n 's/^rate limit schedule lag: avg \([0-9.]*\).*/\1/p' "$work/rate-$label.txt")
     read -r w50 w99 <<<"$(writer_quantiles "$work/txlog-$label")"
   fi
-  results+=("batch=$size dedup=$dedup observers=$count events=$events seconds=$seconds events_per_s=$rate actions=$actions \
+  results+=("batch=$size dedup=$dedup observers=$count concurrency=$conc action=$ACTION actions_per_event=$ACTIONS_PER_EVENT entities=$ENTITIES events=$events seconds=$seconds events_per_s=$rate actions=$actions actions_per_s=$(awk -v n="$actions" -v s="$wall" 'BEGIN { printf "%.0f", n / s }') \
 start_p50_ms=$s50 start_p95_ms=$s95 start_p99_ms=$s99 done_p50_ms=$e50 done_p95_ms=$e95 done_p99_ms=$e99 \
 daemon_cpu_pct=$(awk -v a="$d0" -v b="$d1" -v s="$wall" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", 100 * (b - a) / hz / s }') \
 postgres_cpu_pct=$(awk -v a="$p0" -v b="$p1" -v s="$wall" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", 100 * (b - a) / hz / s }') \
@@ -429,8 +469,8 @@ if [ "$json" = 1 ]; then
 fi
 
 if [ "$mode" = backlog ]; then
-  printf '%-6s %-5s %-4s %9s %8s %6s | %-20s | %-20s | %6s %6s %6s %7s\n' batch dedup obs "events/s" FraiseQL ratio \
-    "start p50/p95/p99 ms" "done p50/p95/p99 ms" "daemon" "pg" "RSS MB" "ckpts"
+  printf '%-6s %-5s %-4s %-7s %9s %9s %8s %6s | %-20s | %-20s | %6s %6s %6s %7s\n' batch dedup obs slots "events/s" \
+    "actions/s" FraiseQL ratio "start p50/p95/p99 ms" "done p50/p95/p99 ms" "daemon" "pg" "RSS MB" "ckpts"
 else
   printf '%-6s %-5s %-4s %9s %8s | %-13s | %-20s | %-20s | %6s %6s %6s %7s\n' batch dedup obs "events/s" "lag ms" \
     "writer p50/p99" "start p50/p95/p99 ms" "done p50/p95/p99 ms" "daemon" "pg" "RSS MB" "ckpts"
@@ -440,10 +480,11 @@ for r in "${results[@]}"; do
   lat_s="$(field "$r" start_p50_ms)/$(field "$r" start_p95_ms)/$(field "$r" start_p99_ms)"
   lat_d="$(field "$r" done_p50_ms)/$(field "$r" done_p95_ms)/$(field "$r" done_p99_ms)"
   if [ "$mode" = backlog ]; then
-    claim=${fraiseql[$size]:-}
+    claim=${fraiseql[$size]:-}; [ "$(field "$r" action)" = log ] && [ "$(field "$r" actions_per_event)" = 1 ] || claim=
     ratio=-; [ -n "$claim" ] && ratio=$(awk -v a="$(field "$r" events_per_s)" -v b="$claim" 'BEGIN { printf "%.2f", a / b }')
-    printf '%-6s %-5s %-4s %9s %8s %6s | %-20s | %-20s | %5s%% %5s%% %6s %7s\n' "$size" "$(field "$r" dedup)" "$(field "$r" observers)" \
-      "$(field "$r" events_per_s)" "${claim:--}" "$ratio" "$lat_s" "$lat_d" "$(field "$r" daemon_cpu_pct)" \
+    printf '%-6s %-5s %-4s %-7s %9s %9s %8s %6s | %-20s | %-20s | %5s%% %5s%% %6s %7s\n' "$size" "$(field "$r" dedup)" \
+      "$(field "$r" observers)" "$(field "$r" concurrency)" "$(field "$r" events_per_s)" "$(field "$r" actions_per_s)" \
+      "${claim:--}" "$ratio" "$lat_s" "$lat_d" "$(field "$r" daemon_cpu_pct)" \
       "$(field "$r" postgres_cpu_pct)" "$(field "$r" peak_rss_mb)" "$(field "$r" checkpoint_writes)"
   else
     printf '%-6s %-5s %-4s %9s %8s | %-13s | %-20s | %-20s | %5s%% %5s%% %6s %7s\n' "$size" "$(field "$r" dedup)" "$(field "$r" observers)" \

@@ -111,8 +111,7 @@ public final class ActionRunner {
         if (!runsInline(planned.action())) {
             throw new IllegalArgumentException(planned.action().type() + " is not an inline action");
         }
-        return attempt(event, new Invocation(run.observer(), 1, idempotencyKey, clock.instant().plus(planned.timeout())),
-                planned, OnSuccess.NOTHING);
+        return attempt(event, run.observer(), 1, idempotencyKey, planned, OnSuccess.NOTHING);
     }
 
     /** Carries on an action whose first attempt failed with {@code failure}: its retries, as {@link #run} would. */
@@ -146,8 +145,7 @@ public final class ActionRunner {
             ActionFailure failure;
             boolean answered = false;
             try {
-                failure = attempt(event, new Invocation(run.observer(), attempt, idempotencyKey,
-                        clock.instant().plus(planned.timeout())), planned, onSuccess);
+                failure = attempt(event, run.observer(), attempt, idempotencyKey, planned, onSuccess);
                 answered = true;
             } finally {
                 if (probe && !answered) {
@@ -251,18 +249,23 @@ public final class ActionRunner {
         }
     }
 
-    /** One attempt; null on success. An inline action runs here, without a slot, a thread or a timeout. */
-    private ActionFailure attempt(ChangeEvent event, Invocation invocation, PlannedAction planned, OnSuccess onSuccess)
-            throws InterruptedException {
+    /**
+     * One attempt; null on success. An inline action runs here, without a slot, a thread or a timeout. The
+     * attempt's deadline starts once it holds a slot: waiting behind other actions is not its own time.
+     */
+    private ActionFailure attempt(ChangeEvent event, String observer, int attempt, String idempotencyKey,
+                                  PlannedAction planned, OnSuccess onSuccess) throws InterruptedException {
         Action action = planned.action();
         if (action.inline()) {
-            return attemptInline(event, invocation, action, onSuccess);
+            return attemptInline(event, new Invocation(observer, attempt, idempotencyKey,
+                    clock.instant().plus(planned.timeout())), action, onSuccess);
         }
         slots.acquire();
         long start = System.nanoTime();
         long took;
         ActionFailure failure;
         try {
+            Invocation invocation = new Invocation(observer, attempt, idempotencyKey, clock.instant().plus(planned.timeout()));
             Future<?> f = attempts.submit(() -> {
                 action.execute(event, invocation);
                 return null;

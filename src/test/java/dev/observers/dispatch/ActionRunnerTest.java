@@ -151,4 +151,33 @@ class ActionRunnerTest {
                 .allMatch(n -> n <= 2).startsWith(1, 2, 2, 2);
         assertThat(runner.waitingOnBreaker("orders")).isZero();
     }
+
+    @Test
+    void anAttemptsDeadlineStartsWhenItHasASlotNotWhileItWaitsForOne() throws Exception {
+        runner = new ActionRunner(1, Clock.systemUTC(), new DispatchMetrics(new SimpleMeterRegistry()),
+                () -> new CircuitBreaker(5, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        List<Duration> leftAtStart = new CopyOnWriteArrayList<>();
+        Action slow = new Action() {
+            public String type() {
+                return "webhook";
+            }
+
+            public void execute(ChangeEvent e, Invocation invocation) throws InterruptedException {
+                leftAtStart.add(Duration.between(java.time.Instant.now(), invocation.deadline()));
+                Thread.sleep(150);
+            }
+        };
+        ObserverRun run = ObserverRun.of("orders", List.of(new PlannedAction(0, slow, Duration.ofMillis(400))),
+                new RetryPolicy(1, 1, 1, BackoffStrategy.FIXED), FailurePolicy.DLQ);
+        List<Future<ActionRunner.Result>> results = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            results.add(background.submit(() -> runner.run(event, run, run.actions().getFirst(), "key",
+                    ActionRunner.OnSuccess.NOTHING)));
+        }
+        for (Future<ActionRunner.Result> r : results) {
+            assertThat(r.get(10, TimeUnit.SECONDS)).as("the fourth waits 450 ms for its slot, longer than its timeout")
+                    .isEqualTo(new ActionRunner.Succeeded(1));
+        }
+        assertThat(leftAtStart).hasSize(4).allSatisfy(left -> assertThat(left).isGreaterThan(Duration.ofMillis(300)));
+    }
 }

@@ -2,6 +2,7 @@
 # Draws the benchmark plots of docs/benchmarks.md from the figures recorded beside them:
 #   docs/benchmarks/throughput.tsv  batch <tab> observers events/s <tab> with dedup <tab> FraiseQL's claim
 #   docs/benchmarks/latency.tsv     events/s <tab> p50 <tab> p95 <tab> p99 (ms, commit -> action start)
+#                                   <tab> the writers' own transaction time, p99 (ms)
 # into docs/benchmarks/throughput.png and latency.png. Needs gnuplot (apt-get install gnuplot-nox).
 #
 #   scripts/perf/plot.sh [dir]      # default docs/benchmarks
@@ -40,6 +41,7 @@ set yrange [0.1:*]
 set format y "%g"
 plot "$dir/latency.tsv" using 1:2 with linespoints lw 2 pt 7 title "p50", \
      "" using 1:3 with linespoints lw 2 pt 5 title "p95", \
-     "" using 1:4 with linespoints lw 2 pt 9 title "p99"
+     "" using 1:4 with linespoints lw 2 pt 9 title "p99", \
+     "" using 1:5 with linespoints lw 2 dt 2 pt 6 title "writers' own transaction, p99"
 EOF
 echo "wrote $dir/throughput.png and $dir/latency.png"

@@ -132,7 +132,7 @@ public final class Dedup {
 
     /**
      * Records that the action succeeded and returns once that is stored (or skipped, fail-open). Marks
-     * from concurrent actions are written together, one pipelined round trip per group.
+     * from concurrent actions are written together, one script call per group.
      */
     public void markDone(String key) throws InterruptedException {
         try {

@@ -56,8 +56,7 @@ start_daemon() {  # start_daemon <listener batch size>
 }
 stop_daemon() { kill -TERM "$daemon_pid"; wait "$daemon_pid" || true; daemon_pid=; }
 caught_up() {
-  await_true "$db_url" "SELECT COALESCE(bool_and(last_processed_id >= $1), false) FROM public.observer_checkpoints
-                        WHERE listener_id LIKE 'projection:%'" "$daemon_pid" || { cat "$work/daemon.log" >&2; exit 1; }
+  await_true "$db_url" "$(cursors_cover_sql "$1" 'projection:%')" "$daemon_pid" || { cat "$work/daemon.log" >&2; exit 1; }
 }
 metric() { curl -sf "http://127.0.0.1:$http_port/q/metrics" | awk -v m="$1" '$1 ~ "^"m"([{]|$)" { s += $2 } END { printf "%d", s }'; }
 

@@ -70,8 +70,7 @@ commit_rows() {
        FROM generate_series(1, $1) g RETURNING pk_entity_change_log" | tail -n 1
 }
 wait_indexed() {
-  await_true "$db_url" "SELECT COALESCE(bool_and(last_processed_id >= $1), false) FROM public.observer_checkpoints
-                         WHERE listener_id LIKE 'search:events#%'" "$daemon_pid" || { cat "$work/daemon.log" >&2; exit 1; }
+  await_true "$db_url" "$(cursors_cover_sql "$1" 'search:events#%')" "$daemon_pid" || { cat "$work/daemon.log" >&2; exit 1; }
 }
 
 for bulk in $BULKS; do

@@ -16,6 +16,8 @@
 # local server on 127.0.0.1:5432); the benchmark creates and drops its own database, observers_subs.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=perf/lib.sh
+. "$root/scripts/perf/lib.sh"
 N=${N:-20000}
 DEAD_N=${DEAD_N:-6000}
 DEAD_ROUNDS=${DEAD_ROUNDS:-3}
@@ -59,8 +61,7 @@ metric() { curl -s "http://127.0.0.1:$http_port/q/metrics" | awk -v m="$1" '$1 =
 # wait_cursors <pk>: until every subscription cursor covers that row
 wait_cursors() {
   while :; do
-    [ "$(q "SELECT COALESCE(bool_and(last_processed_id >= $1), false) FROM public.observer_checkpoints
-             WHERE listener_id LIKE 'observer:%'")" = t ] && break
+    [ "$(q "$(cursors_cover_sql "$1" 'observer:%')")" = t ] && break
     kill -0 "$daemon_pid" 2>/dev/null || { cat "$work/daemon.log" >&2; exit 1; }
     sleep 0.05
   done

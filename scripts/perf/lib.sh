@@ -24,3 +24,12 @@ cores_used() { awk -v a="$1" -v b="$2" -v s="$3" -v hz="$(getconf CLK_TCK)" 'BEG
 
 # machine_busy "<busy> <total>" "<busy> <total>": percent of the machine's CPU busy between two machine_ticks.
 machine_busy() { awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'; }
+
+# cursors_cover_sql <pk> <listener LIKE pattern>: a query answering true once every matching cursor covers
+# change-log row <pk>. Cursors move in (txid, pk) order, so the row's position is compared, not its pk: a
+# later pk of an older transaction sorts first.
+cursors_cover_sql() {
+  echo "SELECT COALESCE(bool_and((COALESCE(c.last_txid, '0'::xid8), c.last_processed_id) >= (COALESCE(l.txid, '0'::xid8), l.pk_entity_change_log)), false)
+          FROM public.observer_checkpoints c, core.tb_entity_change_log l
+         WHERE l.pk_entity_change_log = $1 AND c.listener_id LIKE '$2'"
+}

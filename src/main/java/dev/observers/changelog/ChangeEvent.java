@@ -62,7 +62,11 @@ public record ChangeEvent(
     }
 
     /** The ordering key: events of one entity are handled one at a time, in log order. */
-    public String entityKey() {
-        return entityType + "/" + (entityId == null ? "" : entityId);
+    public EntityKey entityKey() {
+        return new EntityKey(entityType, entityId);
+    }
+
+    /** One entity: its type and id (null for events without an object_id, which then share one key per type). */
+    public record EntityKey(String type, UUID id) {
     }
 }

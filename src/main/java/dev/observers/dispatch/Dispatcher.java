@@ -31,7 +31,7 @@ public final class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
     private static final RetryPolicy STORE_BACKOFF = RetryPolicy.backoff(Duration.ofMillis(100), Duration.ofSeconds(10));
 
-    private record Job(ChangeEvent event, List<ObserverRun> runs, Runnable onComplete) {
+    private record Job(ChangeEvent event, ChangeEvent.EntityKey lane, List<ObserverRun> runs, Runnable onComplete) {
     }
 
     private final String listenerId;
@@ -61,11 +61,11 @@ public final class Dispatcher {
             onComplete.run();
             return;
         }
-        Job job = new Job(event, runs, onComplete);
-        if (inline(runs) && lanes.enterIfIdle(event.entityKey())) {
+        Job job = new Job(event, event.entityKey(), runs, onComplete);
+        if (inline(runs) && lanes.enterIfIdle(job.lane())) {
             runInline(job);
         } else {
-            lanes.submit(event.entityKey(), job);
+            lanes.submit(job.lane(), job);
         }
     }
 
@@ -125,12 +125,12 @@ public final class Dispatcher {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                lanes.done(event.entityKey());
+                lanes.done(job.lane());
                 completeOnceStored(job, stored);
             });
             return;
         }
-        lanes.done(event.entityKey());
+        lanes.done(job.lane());
         completeOnceStored(job, stored);
     }
 
@@ -195,7 +195,7 @@ public final class Dispatcher {
                 Thread.currentThread().interrupt();
                 return;
             }
-            lanes.done(job.event().entityKey());
+            lanes.done(job.lane());
             complete(job);
         });
     }

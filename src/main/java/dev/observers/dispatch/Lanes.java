@@ -7,13 +7,17 @@ import java.util.function.Consumer;
 
 /**
  * Ordered lanes: work items with the same key run one at a time, in submission order; items with
- * different keys run in parallel. A slow or failing key holds back only its own lane.
+ * different keys run in parallel. A slow or failing key holds back only its own lane. A lane with one
+ * item running and none waiting costs a map entry only; its queue is made when a second item comes.
  *
  * @param <T> the work item
  */
 public final class Lanes<T> {
 
-    private final Map<String, ArrayDeque<T>> waiting = new HashMap<>();
+    /** The lane of a key whose item runs and nothing waits: shared, never written to. */
+    private static final ArrayDeque<Object> RUNNING_ALONE = new ArrayDeque<>(0);
+
+    private final Map<Object, ArrayDeque<T>> waiting = new HashMap<>();
     private final Consumer<T> start;
 
     /** @param start called (outside any lock) when an item may run; it must eventually call {@link #done}. */
@@ -21,14 +25,19 @@ public final class Lanes<T> {
         this.start = start;
     }
 
-    public void submit(String key, T item) {
+    /** @param key any value with equals and hashCode: events of one entity share one */
+    public void submit(Object key, T item) {
         boolean runNow;
         synchronized (this) {
             ArrayDeque<T> lane = waiting.get(key);
             if (lane == null) {
-                waiting.put(key, new ArrayDeque<>());
+                waiting.put(key, runningAlone());
                 runNow = true;
             } else {
+                if (lane == RUNNING_ALONE) {
+                    lane = new ArrayDeque<>();
+                    waiting.put(key, lane);
+                }
                 lane.addLast(item);
                 runNow = false;
             }
@@ -42,23 +51,19 @@ public final class Lanes<T> {
      * Claims {@code key}'s lane for an item the caller runs itself, when nothing of that key is running or
      * waiting; the caller then calls {@link #done} as for a started item. False when the lane is busy.
      */
-    public synchronized boolean enterIfIdle(String key) {
-        if (waiting.containsKey(key)) {
-            return false;
-        }
-        waiting.put(key, new ArrayDeque<>());
-        return true;
+    public synchronized boolean enterIfIdle(Object key) {
+        return waiting.putIfAbsent(key, runningAlone()) == null;
     }
 
     /** The running item of {@code key} finished; starts the next one of that lane, if any. */
-    public void done(String key) {
+    public void done(Object key) {
         T next;
         synchronized (this) {
             ArrayDeque<T> lane = waiting.get(key);
             if (lane == null) {
                 throw new IllegalStateException("no running item for lane " + key);
             }
-            next = lane.pollFirst();
+            next = lane == RUNNING_ALONE ? null : lane.pollFirst();
             if (next == null) {
                 waiting.remove(key);
             }
@@ -66,6 +71,11 @@ public final class Lanes<T> {
         if (next != null) {
             start.accept(next);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private ArrayDeque<T> runningAlone() {
+        return (ArrayDeque<T>) RUNNING_ALONE;
     }
 
     /** Keys with a running item. */

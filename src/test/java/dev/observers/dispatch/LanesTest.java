@@ -28,4 +28,23 @@ class LanesTest {
         lanes.done("post/1");
         assertThat(lanes.activeLanes()).isZero();
     }
+
+    @Test
+    void anItemRunByItsCallerHoldsItsLaneAndWhatQueuesBehindItStartsWhenItIsDone() {
+        List<String> started = new ArrayList<>();
+        Lanes<String> lanes = new Lanes<>(started::add);
+        assertThat(lanes.enterIfIdle("post/1")).isTrue();
+        assertThat(lanes.enterIfIdle("post/2")).isTrue();
+        assertThat(lanes.enterIfIdle("post/1")).as("busy").isFalse();
+        lanes.submit("post/1", "a2");
+        assertThat(started).isEmpty();
+
+        lanes.done("post/2");
+        assertThat(started).as("a queue behind one lane is not another lane's").isEmpty();
+        lanes.done("post/1");
+        assertThat(started).containsExactly("a2");
+        lanes.done("post/1");
+        assertThat(lanes.activeLanes()).isZero();
+        assertThat(lanes.enterIfIdle("post/1")).isTrue();
+    }
 }

@@ -3,6 +3,7 @@ package dev.observers.claim;
 import dev.observers.checkpoint.Position;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Cursors and their claims in {@code observer_checkpoints}, and the daemons' heartbeats in
@@ -253,6 +255,15 @@ public final class ClaimStore {
         return write(saves, false);
     }
 
+    /** {@link #renew} without waiting for the answer. */
+    public CompletableFuture<Set<String>> renewAsync(List<Save> saves) {
+        if (saves.isEmpty()) {
+            return CompletableFuture.completedFuture(Set.of());
+        }
+        return pool.preparedQuery(RENEW).execute(arguments(saves, false)).subscribeAsCompletionStage()
+                .thenApply(ClaimStore::owned).toCompletableFuture();
+    }
+
     /** Saves the cursors of {@code saves} and gives their claims up; returns the ids that were still owned. */
     public Set<String> release(List<Save> saves) {
         return write(saves, true);
@@ -262,6 +273,10 @@ public final class ClaimStore {
         if (saves.isEmpty()) {
             return Set.of();
         }
+        return owned(pool.preparedQuery(RENEW).execute(arguments(saves, release)).await().atMost(TIMEOUT));
+    }
+
+    private Tuple arguments(List<Save> saves, boolean release) {
         String[] ids = new String[saves.size()];
         Long[] pks = new Long[saves.size()];
         String[] txids = new String[saves.size()];
@@ -275,8 +290,10 @@ public final class ClaimStore {
             counts[i] = s.completed();
             notes[i] = s.note().orElse(null);
         }
-        var rows = pool.preparedQuery(RENEW).execute(Tuple.tuple(List.of(ids, instance, lease.toMillis(), batchSize,
-                release, pks, txids, counts, notes))).await().atMost(TIMEOUT);
+        return Tuple.tuple(List.of(ids, instance, lease.toMillis(), batchSize, release, pks, txids, counts, notes));
+    }
+
+    private static Set<String> owned(RowSet<Row> rows) {
         Set<String> owned = new HashSet<>();
         for (Row r : rows) {
             owned.add(r.getString("listener_id"));

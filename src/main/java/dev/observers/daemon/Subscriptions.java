@@ -26,7 +26,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -68,6 +72,11 @@ public final class Subscriptions implements LogPump.Round {
     private record Draining(Running running, Instant deadline) {
     }
 
+    /** A cursor write on its way: what it wrote, for whom, and the claims its answer says are still ours. */
+    private record PendingSave(List<ClaimStore.Save> saves, Map<String, Running> byId,
+                               CompletableFuture<Set<String>> owned) {
+    }
+
     private final class Meters {
         final String subscription;
         final LongAdder processed = new LongAdder();
@@ -101,6 +110,8 @@ public final class Subscriptions implements LogPump.Round {
         }
     }
 
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(60);
+
     private final ClaimStore store;
     private final Supplier<List<String>> subscriptions;
     private final Function<ClaimId, Sink> sinks;
@@ -115,6 +126,7 @@ public final class Subscriptions implements LogPump.Round {
     private volatile int liveDaemons = 1;
     private volatile boolean planned;
     private Instant nextHeartbeat = Instant.MIN;
+    private PendingSave pendingSave;
 
     /**
      * @param subscriptions    the ids of the subscriptions in force now (a reload changes them)
@@ -141,6 +153,7 @@ public final class Subscriptions implements LogPump.Round {
         Instant now = clock.instant();
         boolean heartbeat = !now.isBefore(nextHeartbeat);
         if (heartbeat) {
+            finishSave();
             rebalance();
             planned = true;
             nextHeartbeat = now.plus(settings.heartbeat());
@@ -192,6 +205,11 @@ public final class Subscriptions implements LogPump.Round {
      * every claim up so other daemons take them at once. Returns the events still unfinished.
      */
     int stop(Duration timeout) throws InterruptedException {
+        try {
+            finishSave();
+        } catch (RuntimeException e) {
+            LOG.warnf("writing cursors: %s", e.getMessage());
+        }
         for (Running r : running.values()) {
             r.subscription().stop();
         }
@@ -305,8 +323,19 @@ public final class Subscriptions implements LogPump.Round {
         LOG.infof("subscription %s claimed, starting after %s", claim, cursor);
     }
 
-    /** Writes the cursors that are due (all of them at a heartbeat, which renews their leases) in one statement. */
+    /**
+     * Writes the cursors that are due (all of them at a heartbeat, which renews their leases) in one statement.
+     * The pump does not wait for a write of cursors alone: it goes on reading and dispatching while the write
+     * is on its way, and the next write starts once it is answered. A heartbeat's write, and any that must
+     * come after one, wait for the answer.
+     */
     private void save(boolean all) {
+        if (pendingSave != null) {
+            if (!all && !pendingSave.owned().isDone()) {
+                return;
+            }
+            finishSave();
+        }
         List<ClaimStore.Save> saves = new ArrayList<>();
         Map<String, Running> byId = new HashMap<>();
         for (Running r : running.values()) {
@@ -318,9 +347,33 @@ public final class Subscriptions implements LogPump.Round {
         if (saves.isEmpty()) {
             return;
         }
-        Set<String> owned = store.renew(saves);
-        for (ClaimStore.Save s : saves) {
-            Running r = byId.get(s.listenerId());
+        pendingSave = new PendingSave(saves, byId, store.renewAsync(saves));
+        if (all) {
+            finishSave();
+        }
+    }
+
+    /** Waits for the cursor write on its way, if any, and applies its answer. */
+    private void finishSave() {
+        PendingSave p = pendingSave;
+        if (p == null) {
+            return;
+        }
+        pendingSave = null;
+        Set<String> owned;
+        try {
+            owned = p.owned().get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing cursors", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("writing cursors took longer than " + WRITE_TIMEOUT.toSeconds() + " s");
+        }
+        for (ClaimStore.Save s : p.saves()) {
+            Running r = p.byId().get(s.listenerId());
             if (owned.contains(s.listenerId())) {
                 if (s.position().isAfter(r.subscription().savedPosition())) {
                     Meters m = meters.get(r.subscription().claim().subscription());
@@ -329,7 +382,7 @@ public final class Subscriptions implements LogPump.Round {
                     }
                 }
                 r.subscription().saved(s);
-            } else {
+            } else if (running.get(r.subscription().claim()) == r) {
                 LOG.warnf("claim %s was taken over by another daemon (its lease expired); stopping it here without"
                         + " writing its cursor", s.listenerId());
                 lose(r);
@@ -365,6 +418,7 @@ public final class Subscriptions implements LogPump.Round {
         if (done.isEmpty()) {
             return;
         }
+        finishSave();
         store.release(saves);
         for (Draining d : done) {
             Subscription s = d.running().subscription();

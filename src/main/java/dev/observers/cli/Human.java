@@ -15,6 +15,19 @@ final class Human {
     }
 
     /** {@code 0 s}, {@code 42 s}, {@code 3 min 5 s}, {@code 2 h 10 min}, {@code 4 d 3 h}. */
+    /** {@code 12.3 MB}: decimal units, one decimal below 100. */
+    static String bytes(long n) {
+        String[] units = {"B", "kB", "MB", "GB", "TB"};
+        double v = n;
+        int u = 0;
+        while (v >= 1000 && u < units.length - 1) {
+            v /= 1000;
+            u++;
+        }
+        return u == 0 ? n + " B" : (v < 100 ? String.format(Locale.ROOT, "%.1f %s", v, units[u])
+                : String.format(Locale.ROOT, "%.0f %s", v, units[u]));
+    }
+
     static String duration(Duration d) {
         long s = Math.max(0, d.toSeconds());
         if (s < 60) {

@@ -1,5 +1,6 @@
 package dev.observers.config;
 
+import dev.observers.retention.RetentionPeriod;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
@@ -60,7 +61,9 @@ public final class ConfigCheck {
             Map.entry("observers.breaker.max-open-ms", new Range(1, 86_400_000)),
             Map.entry("observers.breaker.max-wait-ms", new Range(0, 30L * 86_400_000)),
             Map.entry("observers.claims.partitions", new Range(1, 1_024)),
-            Map.entry("observers.claims.lease-ms", new Range(1_000, 3_600_000)));
+            Map.entry("observers.claims.lease-ms", new Range(1_000, 3_600_000)),
+            Map.entry("observers.changelog.retention-batch-size", new Range(1, 100_000)),
+            Map.entry("observers.changelog.retention-interval-ms", new Range(1_000, 86_400_000)));
 
     private final List<String> problems = new ArrayList<>();
 
@@ -99,6 +102,14 @@ public final class ConfigCheck {
                     + config.elasticsearch().refreshInterval() + "': must be a duration such as 500ms, 1s, 30s or 1m,"
                     + " or -1 (no periodic refresh)");
         }
+        config.changelog().retention().ifPresent(retention -> {
+            try {
+                RetentionPeriod.parse(retention);
+            } catch (IllegalArgumentException e) {
+                check.problems.add(EnvNames.describe("observers.changelog.retention") + " is '" + retention
+                        + "': must be a positive duration, a whole number and s, m, h, d or w (30d, 12h, 5s)");
+            }
+        });
         String policy = config.elasticsearch().ilmPolicy();
         if (!policy.contains("/") && !policy.endsWith(".json") && !policy.matches("[a-z0-9][a-z0-9_.-]*")) {
             check.problems.add(EnvNames.describe("observers.elasticsearch.ilm-policy") + " is '" + policy

@@ -44,6 +44,8 @@ public interface ObserversConfig {
 
     Claims claims();
 
+    Changelog changelog();
+
     /** Upper bound on actions running at once across all events. */
     @WithDefault("100")
     int maxConcurrentActions();
@@ -258,6 +260,22 @@ public interface ObserversConfig {
         /** Events read but not yet complete, at most; reading pauses above it, so memory never grows with a backlog. */
         @WithDefault("10000")
         int maxInFlight();
+    }
+
+    interface Changelog {
+        /**
+         * Change-log rows older than this (30d, 12h, 5s) are deleted once every subscription's cursor has
+         * passed them and no unresolved dead letter names them; unset keeps every row.
+         */
+        Optional<String> retention();
+
+        /** Rows one retention statement deletes at most: small, so no statement holds its locks for long. */
+        @WithDefault("1000")
+        int retentionBatchSize();
+
+        /** How often retention looks for rows to delete (it also runs at start). */
+        @WithDefault("60000")
+        long retentionIntervalMs();
     }
 
     interface Projections {

@@ -31,6 +31,8 @@ import dev.observers.search.IlmPolicy;
 import dev.observers.search.IndexTemplate;
 import dev.observers.search.Lifecycle;
 import dev.observers.search.LifecycleInstaller;
+import dev.observers.retention.ChangeLogRetention;
+import dev.observers.retention.RetentionPeriod;
 import dev.observers.search.RetentionSweeper;
 import dev.observers.search.Search;
 import dev.observers.search.SearchIndexer;
@@ -89,6 +91,7 @@ public class Daemon {
     private SearchIndexer indexer;
     private Map<String, Projection> projections = Map.of();
     private RetentionSweeper retention;
+    private ChangeLogRetention changeLogRetention;
 
     /** A projection of the definitions file, checked against the database, ready to refresh. */
     private record Projection(ProjectionRefresher refresher, ProjectionSink.Meters meters) {
@@ -165,6 +168,11 @@ public class Daemon {
         notifications.onNotify(pump::wake);
         notifications.start();
         pump.start();
+        config.changelog().retention().map(RetentionPeriod::parse).ifPresent(period -> {
+            changeLogRetention = new ChangeLogRetention(pool, period, config.changelog().retentionBatchSize(),
+                    Clock.systemUTC(), registry);
+            changeLogRetention.start(Duration.ofMillis(config.changelog().retentionIntervalMs()));
+        });
     }
 
     /** Graceful stop; returns the events left unfinished (replayed at the next start). */
@@ -173,6 +181,10 @@ public class Daemon {
             return 0;
         }
         pump.stop();
+        if (changeLogRetention != null) {
+            changeLogRetention.close();
+            changeLogRetention = null;
+        }
         if (indexer != null) {
             indexer.flush();
         }

@@ -33,7 +33,8 @@ public final class Migrator {
             "V3__change_log_position_index.sql",
             "V4__claims.sql",
             "V5__projection_lineage.sql",
-            "V6__wakeups_on_request.sql");
+            "V6__wakeups_on_request.sql",
+            "V7__retention.sql");
 
     private static final Logger LOG = Logger.getLogger(Migrator.class);
     private static final long LOCK_KEY = 0x6f62736572766572L; // "observer"

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.observers.checkpoint.ListenerLag;
 import dev.observers.checkpoint.Position;
 import dev.observers.dispatch.DeadLetterTable;
+import dev.observers.retention.Horizon;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -40,6 +41,28 @@ class StatusReportTest {
         assertThat(text).containsPattern("notify\\s+action_failed\\s+3");
         assertThat(text).containsPattern("\\(unreadable row\\)\\s+unreadable_row\\s+1");
         assertThat(text).containsPattern("total\\s+4");
+    }
+
+    private static final Horizon HORIZON = new Horizon(1_234_567, 523_000_000,
+            Optional.of(new Horizon.OldestRow(17, Optional.of(OffsetDateTime.of(2025, 1, 30, 12, 0, 0, 0, ZoneOffset.UTC)))),
+            Optional.of(new Horizon.Cursor("observer:notify#0/4", new Position(812, 4000),
+                    Optional.of(OffsetDateTime.of(2025, 2, 27, 12, 0, 0, 0, ZoneOffset.UTC)))));
+
+    @Test
+    void theChangeLogSectionShowsItsOldestRowAndTheCursorHoldingRetentionBack() throws Exception {
+        String text = new StatusReport(List.of(BEHIND), List.of(), NOW, Optional.of(Duration.ofDays(30)),
+                Optional.of(HORIZON)).text();
+        assertThat(text).contains("change log: ~1,234,567 rows, 523 MB; oldest row pk 17, written 2025-01-30T12:00:00Z (30 d ago)",
+                "retention: rows older than 30d", "held back by the slowest cursor observer:notify#0/4 at (812, 4000), moved 2 d ago");
+
+        String off = new StatusReport(List.of(BEHIND), List.of(), NOW, Optional.empty(), Optional.of(HORIZON)).text();
+        assertThat(off).contains("retention: off, every row is kept (OBSERVERS_CHANGELOG_RETENTION unset)");
+
+        JsonNode log = new ObjectMapper().readTree(new StatusReport(List.of(BEHIND), List.of(), NOW,
+                Optional.of(Duration.ofDays(30)), Optional.of(HORIZON)).json()).get("change_log");
+        assertThat(log.get("retention").asText()).isEqualTo("30d");
+        assertThat(log.get("oldest_row").get("pk").asLong()).isEqualTo(17);
+        assertThat(log.get("slowest_cursor").get("listener").asText()).isEqualTo("observer:notify#0/4");
     }
 
     @Test

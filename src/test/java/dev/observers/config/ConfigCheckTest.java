@@ -24,6 +24,14 @@ class ConfigCheckTest {
     }
 
     @Test
+    void aRetentionThatIsNotADurationNamesTheVariableAndTheForm() {
+        assertThat(ConfigCheck.problems(TestConfigs.of(Map.of("observers.changelog.retention", "30 days"))))
+                .singleElement().asString()
+                .contains("OBSERVERS_CHANGELOG_RETENTION", "'30 days'", "30d, 12h, 5s");
+        assertThat(ConfigCheck.problems(TestConfigs.of(Map.of("OBSERVERS_CHANGELOG_RETENTION", "12h")))).isEmpty();
+    }
+
+    @Test
     void unparsableUrlIsRefusedWithoutEchoingThePassword() {
         var config = TestConfigs.of(Map.of("observers.db.url", "mysql://app:hunter2@db/app"));
         assertThat(ConfigCheck.problems(config)).singleElement().asString()

@@ -66,6 +66,12 @@ public final class ChangeLogRetention implements AutoCloseable {
                    (SELECT txid::text FROM last) AS last_txid,
                    (SELECT pk FROM last) AS last_pk""";
 
+    private static final String AUTOVACUUM = """
+            SELECT current_setting('autovacuum')::bool
+                   AND COALESCE((SELECT o.option_value::bool FROM pg_options_to_table(c.reloptions) o
+                                  WHERE o.option_name = 'autovacuum_enabled'), true)
+              FROM pg_class c WHERE c.oid = 'core.tb_entity_change_log'::regclass""";
+
     /** What one sweep did. */
     public record Sweep(long deleted, int statements, boolean lockedOut) {
     }
@@ -100,9 +106,23 @@ public final class ChangeLogRetention implements AutoCloseable {
         }
         schedule = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofVirtual().name("changelog-retention").factory());
+        schedule.execute(this::warnWithoutAutovacuum);
         schedule.scheduleWithFixedDelay(this::sweepLogged, 0, period.toMillis(), TimeUnit.MILLISECONDS);
         LOG.infof("change-log retention: rows older than %s that every subscription has passed are deleted,"
                 + " %d per statement, every %d s", RetentionPeriod.format(retention), batchSize, period.toSeconds());
+    }
+
+    /** Deleted rows' space is reused once VACUUM has run: without autovacuum the table would still grow. */
+    private void warnWithoutAutovacuum() {
+        try {
+            boolean on = pool.query(AUTOVACUUM).execute().await().atMost(TIMEOUT).iterator().next().getBoolean(0);
+            if (!on) {
+                LOG.warn("autovacuum is off for core.tb_entity_change_log: retention deletes rows, but the table keeps"
+                        + " their space until a VACUUM runs; turn autovacuum on or VACUUM the table periodically");
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("cannot read the autovacuum setting: %s", e.getMessage());
+        }
     }
 
     private void sweepLogged() {

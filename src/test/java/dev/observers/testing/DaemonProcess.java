@@ -32,13 +32,19 @@ public final class DaemonProcess implements AutoCloseable {
 
     /** Starts {@code observers <args>} with {@code env} added to a clean environment (no OBSERVERS_* leaks in). */
     public static DaemonProcess start(Map<String, String> env, String... args) throws IOException {
+        return start(List.of(), env, args);
+    }
+
+    /** The same with options for the JVM ({@code -XX:AOTCache=...}) before {@code -jar}. */
+    public static DaemonProcess start(List<String> jvmOptions, Map<String, String> env, String... args) throws IOException {
         String jar = System.getProperty("test.app.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("the packaged application is missing (" + jar + "): run through mvn verify");
         }
         int port = freePort();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar));
         cmd.addAll(List.of(args));
         Path log = Files.createTempFile("observers-daemon-", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Trains the JDK AOT cache of the packaged daemon ({@code target/quarkus-app/app.aot}, which
@@ -37,6 +38,7 @@ class AotCacheIT {
 
     @Test
     void aTrainingRunOnThePipelineWritesACacheTheDaemonStartsOn(@TempDir Path dir) throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25, "the JDK AOT cache needs JDK 25 (-XX:AOTCacheOutput)");
         Path cache = Path.of(System.getProperty("test.app.jar")).resolveSibling("app.aot");
         Files.deleteIfExists(cache);
         PgUrl db = TestServers.newDatabase(AotCacheIT.class);

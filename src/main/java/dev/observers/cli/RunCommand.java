@@ -47,6 +47,10 @@ public class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        // Before anything can report ready: a supervisor that stops the daemon as soon as it is ready must
+        // see a clean exit, not the JVM's default 143.
+        exitZeroOn("TERM");
+        exitZeroOn("INT");
         ConfigCheck.require(config);
         if (config.db().migrate()) {
             postgres.migrate();
@@ -57,8 +61,6 @@ public class RunCommand implements Callable<Integer> {
         daemon.start(config.config().map(Path::of));
         LOG.infof("observers running: database %s, redis %s, metrics on port %d", postgres.url().redacted(),
                 redis.url().redacted(), config.httpPort());
-        exitZeroOn("TERM");
-        exitZeroOn("INT");
         Quarkus.waitForExit();
         LOG.info("stopping: no new reads, finishing in-flight events");
         int unfinished = daemon.stop();
